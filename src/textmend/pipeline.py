@@ -1,0 +1,322 @@
+"""The pipeline: run rules in order, keep every edit in original-input coordinates.
+
+Each rule sees the text as the rules before it left it.  The pipeline keeps the current
+text as a list of *chunks* that tile the original input: a chunk is either copied
+unchanged from ``original[ostart:oend]`` or is the replacement written by an edit for
+``original[ostart:oend]``.  When a later rule edits text that an earlier edit wrote, the
+two are merged into one edit over the union of their original spans, so the final edits
+never overlap and always replay, right to left, to the final text.
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from .edits import SAFE, UNSAFE, Edit, Flag, Result
+from .protect import protected_spans
+from .rules.base import Context, FunctionRule, Rule, matches_code
+
+
+class _Chunk:
+    __slots__ = ("ostart", "oend", "text", "edit")
+
+    def __init__(self, ostart: int, oend: int, text: str, edit: Edit | None = None):
+        self.ostart, self.oend, self.text, self.edit = ostart, oend, text, edit
+
+
+class Trace:
+    """The current text of a pipeline run and how it maps back to the original."""
+
+    def __init__(self, original: str):
+        self.original = original
+        self.text = original
+        self.chunks: list[_Chunk] = [_Chunk(0, len(original), original)]
+
+    # -- applying one rule's edits ------------------------------------------------
+    def apply(self, edits: Sequence[Edit]) -> None:
+        """Apply edits given in *current* coordinates (sorted, non-overlapping)."""
+        if not edits:
+            return
+        groups = self._grouped(edits)
+        out: list[_Chunk] = []
+        chunks = self.chunks
+        n = len(chunks)
+        i = 0
+        head = chunks[0] if n else None
+        cpos = 0  # current-text start of ``head``
+
+        def advance() -> None:
+            nonlocal i, head, cpos
+            cpos += len(head.text)
+            i += 1
+            head = chunks[i] if i < n else None
+
+        for s, e, replacement, ed in groups:
+            # 1. everything that ends at or before s stays as it is
+            while head is not None and cpos + len(head.text) <= s and not (len(head.text) == 0 and cpos == s and s < e):
+                out.append(head)
+                advance()
+            absorbed: list[Edit] = []
+            if head is None:
+                ostart = oend = len(self.original)
+            else:
+                if cpos < s:  # only a copied chunk can start before s (groups cover edited ones)
+                    k = s - cpos
+                    out.append(_Chunk(head.ostart, head.ostart + k, head.text[:k]))
+                    head = _Chunk(head.ostart + k, head.oend, head.text[k:])
+                    cpos = s
+                ostart = oend = head.ostart
+                # 2. consume every chunk that overlaps [s, e)
+                while head is not None and (cpos < e or (len(head.text) == 0 and cpos == e and s < e)):
+                    hend = cpos + len(head.text)
+                    if head.edit is None and hend > e:  # split: consume up to e, keep the rest
+                        k = e - cpos
+                        oend = head.ostart + k
+                        head = _Chunk(oend, head.oend, head.text[k:])
+                        cpos = e
+                        break
+                    if head.edit is not None:
+                        absorbed.append(head.edit)
+                    oend = head.oend
+                    advance()
+            out.append(_Chunk(ostart, oend, replacement, self._merge(ed, absorbed)))
+        while head is not None:
+            out.append(head)
+            advance()
+        self.chunks = out
+        self.text = "".join(c.text for c in out)
+
+    def _grouped(self, edits: Sequence[Edit]) -> list[tuple[int, int, str, Edit]]:
+        """Widen each edit to whole earlier edits it touches; join edits that then overlap.
+
+        Returns ``(start, end, replacement, edit)`` in current coordinates whose spans never
+        cut an earlier edit's replacement in two.
+        """
+        spans: list[tuple[int, int]] = []  # current spans of edited chunks
+        pos = 0
+        for c in self.chunks:
+            if c.edit is not None:
+                spans.append((pos, pos + len(c.text)))
+            pos += len(c.text)
+        starts = [a for a, _ in spans]
+        text = self.text
+        groups: list[list] = []  # [S, E, [edits]]
+        for ed in edits:
+            s, e = ed.start, ed.end
+            k = bisect.bisect_left(starts, e if e > s else s + 1) - 1
+            while k >= 0:
+                a, b = spans[k]
+                if b <= s and not (a == b == s and s < e):
+                    if b < s or a < b:
+                        break
+                if (a < e and s < b) or (a < s < b):
+                    s, e = min(s, a), max(e, b)
+                k -= 1
+            if groups and s < groups[-1][1]:
+                g = groups[-1]
+                g[0], g[1] = min(g[0], s), max(g[1], e)
+                g[2].append(ed)
+            else:
+                groups.append([s, e, [ed]])
+        out = []
+        for S, E, eds in groups:
+            if len(eds) == 1 and eds[0].start == S and eds[0].end == E:
+                out.append((S, E, eds[0].replacement, eds[0]))
+                continue
+            pieces, p = [], S
+            for ed in eds:
+                pieces.append(text[p:ed.start])
+                pieces.append(ed.replacement)
+                p = ed.end
+            pieces.append(text[p:E])
+            out.append((S, E, "".join(pieces), eds[-1] if len(eds) == 1 else self._merge(eds[-1], eds[:-1])))
+        return out
+
+    @staticmethod
+    def _merge(ed: Edit, absorbed: list[Edit]) -> Edit:
+        if not absorbed:
+            return ed
+        rules = [a.rule for a in absorbed if a.rule != ed.rule]
+        msg = ed.message
+        if rules:
+            msg = f"{ed.message} (merged with {', '.join(dict.fromkeys(rules))})"
+        unsafe = ed.safety == UNSAFE or any(a.safety == UNSAFE for a in absorbed)
+        return replace(ed, message=msg, safety=UNSAFE if unsafe else SAFE,
+                       confidence=min([ed.confidence] + [a.confidence for a in absorbed]))
+
+    # -- mapping current spans back to the original --------------------------------
+    def mapper(self) -> Callable[[int, int], tuple[int, int]]:
+        """Return a function mapping a current span to an original span."""
+        starts: list[int] = []
+        pos = 0
+        for c in self.chunks:
+            starts.append(pos)
+            pos += len(c.text)
+        chunks = self.chunks
+        total = pos
+
+        def one(p: int, left: bool) -> int:
+            if not chunks:
+                return 0
+            if p >= total:
+                return chunks[-1].oend
+            k = bisect.bisect_right(starts, p) - 1
+            # skip empty chunks: a position belongs to the chunk that contains text there
+            while k + 1 < len(chunks) and starts[k + 1] == p:
+                k += 1
+            c = chunks[k]
+            off = p - starts[k]
+            if c.edit is None:
+                return c.ostart + off
+            if off == 0:
+                return c.ostart
+            return c.ostart if left else c.oend
+
+        def span(s: int, e: int) -> tuple[int, int]:
+            a = one(s, True)
+            b = one(e, False) if e > s else a
+            return a, max(a, b)
+
+        return span
+
+    def edits(self) -> list[Edit]:
+        out = []
+        for c in self.chunks:
+            if c.edit is None:
+                continue
+            before = self.original[c.ostart:c.oend]
+            if before == c.text:
+                continue
+            out.append(replace(c.edit, start=c.ostart, end=c.oend, replacement=c.text, original=before))
+        return out
+
+
+def _non_overlapping(edits: Iterable[Edit], length: int) -> list[Edit]:
+    """Sort edits and drop any that overlap one already kept (or fall outside the text)."""
+    kept: list[Edit] = []
+    last_end = 0
+    last_start = -1
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < last_end or e.start < 0 or e.end > length or e.end < e.start:
+            continue
+        if e.start == e.end and e.start == last_start and kept and kept[-1].start == kept[-1].end:
+            continue  # two insertions at one point: keep the first
+        kept.append(e)
+        last_end = e.end
+        last_start = e.start
+    return kept
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    k = bisect.bisect_right(spans, (s, float("inf"))) - 1
+    for j in (k, k + 1):
+        if 0 <= j < len(spans):
+            a, b = spans[j]
+            if a < max(e, s + 1) and s < b:
+                return True
+    return False
+
+
+class Pipeline:
+    """An ordered chain of rules.
+
+    >>> Pipeline().mend("a four -day visit")
+    'a four-day visit'
+
+    ``rules`` defaults to every built-in rule (see :func:`textmend.rules.builtin_rules`);
+    pass your own list to reorder, drop or add rules.  A rule is a :class:`Rule` instance,
+    or any callable ``f(text, ctx) -> iterable of Edit/Flag`` (wrapped in a
+    :class:`FunctionRule`).  ``select``/``ignore`` take rule codes or code prefixes, as in
+    ruff: ``select=["TM2"]`` keeps the spacing rules only.  Rules that are off by default
+    (opt-in) run only when ``select`` names them.  ``unsafe_fixes=True`` also applies the
+    edits that rules marked unsafe; otherwise they are returned as ``Result.suggestions``.
+    """
+
+    def __init__(
+        self,
+        rules: Sequence[Rule | Callable[..., Any]] | None = None,
+        *,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+        unsafe_fixes: bool = False,
+        lexicon: Any = None,
+        **options: Any,
+    ):
+        from .rules import builtin_rules
+
+        explicit = rules is not None
+        raw = list(rules) if explicit else builtin_rules()
+        wrapped: list[Rule] = [r if isinstance(r, Rule) else FunctionRule(r) for r in raw]
+        select = [s.upper() for s in ([select] if isinstance(select, str) else (select or []))]
+        ignore = [s.upper() for s in ([ignore] if isinstance(ignore, str) else (ignore or []))]
+        chosen: list[Rule] = []
+        for r in wrapped:
+            if select:
+                on = any(matches_code(r.code, s) for s in select)
+            else:
+                on = r.default_enabled or explicit
+            if on and any(matches_code(r.code, s) for s in ignore):
+                on = False
+            if on:
+                chosen.append(r)
+        self.rules: list[Rule] = chosen
+        self.unsafe_fixes = unsafe_fixes
+        self.options = options
+        self._lexicon_arg = lexicon
+        self._lexicon = None
+
+    @property
+    def lexicon(self):
+        """The lexicon the name rules use (loaded on first use)."""
+        if self._lexicon is None:
+            from .lexicon import load_lexicon
+
+            self._lexicon = load_lexicon(self._lexicon_arg)
+        return self._lexicon
+
+    def explain(self, text: str) -> Result:
+        if not isinstance(text, str):
+            raise TypeError(f"textmend works on str, not {type(text).__name__}; decode bytes first")
+        trace = Trace(text)
+        flags: list[Flag] = []
+        suggestions: list[Edit] = []
+        ctx = Context(self, text)
+        for rule in self.rules:
+            current = trace.text
+            ctx.text = current
+            found = rule.find(current, ctx)
+            if not found:
+                continue
+            edits: list[Edit] = []
+            new_flags: list[Flag] = []
+            for item in found:
+                (edits if isinstance(item, Edit) else new_flags).append(item)
+            if rule.respects_protected and (edits or new_flags):
+                spans = ctx.protected(current)
+                if spans:
+                    edits = [e for e in edits if not _overlaps(spans, e.start, e.end)]
+                    new_flags = [f for f in new_flags if not _overlaps(spans, f.start, f.end)]
+            edits = _non_overlapping(edits, len(current))
+            apply_now = edits if self.unsafe_fixes else [e for e in edits if e.safety == SAFE]
+            held = [] if self.unsafe_fixes else [e for e in edits if e.safety != SAFE]
+            if new_flags or held:
+                span = trace.mapper()
+                for f in new_flags:
+                    a, b = span(f.start, f.end)
+                    flags.append(replace(f, start=a, end=b, original=text[a:b]))
+                for e in held:
+                    a, b = span(e.start, e.end)
+                    suggestions.append(replace(e, start=a, end=b, original=text[a:b]))
+            trace.apply(apply_now)
+        flags.sort(key=lambda f: (f.start, f.end, f.rule))
+        suggestions.sort(key=lambda e: (e.start, e.end, e.rule))
+        return Result(text=trace.text, edits=trace.edits(), flags=flags,
+                      suggestions=suggestions, original=text)
+
+    def mend(self, text: str) -> str:
+        return self.explain(text).text
+
+    def __repr__(self) -> str:
+        return f"Pipeline([{', '.join(r.code for r in self.rules)}], unsafe_fixes={self.unsafe_fixes})"

@@ -1,0 +1,116 @@
+"""The rule protocol: what every normaliser implements.
+
+A rule has a stable ``code`` (``TM201``), a readable ``name``, a ``family`` (the module it
+lives in), a default ``safety`` and a one-line ``description``.  ``find(text, ctx)``
+returns edits and flags with offsets into ``text`` (the current text of the pipeline);
+the pipeline maps them to the original input.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..edits import SAFE, Edit, Flag, Safety
+from ..protect import protected_spans
+
+
+def matches_code(code: str, selector: str) -> bool:
+    """Ruff-style selection: ``ALL``, a full code, or a code prefix.
+
+    >>> matches_code("TM201", "TM2"), matches_code("TM201", "TM3"), matches_code("TM201", "ALL")
+    (True, False, True)
+    """
+    selector = selector.strip().upper()
+    return selector == "ALL" or code.upper().startswith(selector)
+
+
+class Context:
+    """Per-document state shared by the rules of one pipeline run."""
+
+    __slots__ = ("pipeline", "original", "text", "cache", "_prot_text", "_prot")
+
+    def __init__(self, pipeline: Any, original: str):
+        self.pipeline = pipeline
+        self.original = original
+        self.text = original
+        self.cache: dict[str, Any] = {}
+        self._prot_text: str | None = None
+        self._prot: list[tuple[int, int]] = []
+
+    @property
+    def lexicon(self):
+        return self.pipeline.lexicon
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return self.pipeline.options
+
+    def protected(self, text: str) -> list[tuple[int, int]]:
+        """Spans of ``text`` no rule may touch (URLs, e-mail, handles, hashtags, code)."""
+        if self._prot_text is not text:
+            self._prot = protected_spans(text)
+            self._prot_text = text
+        return self._prot
+
+
+class Rule:
+    """Base class for a rule.  Subclasses set the class attributes and ``find``."""
+
+    code: str = "TM000"
+    name: str = "rule"
+    family: str = "custom"
+    safety: Safety = SAFE
+    description: str = ""
+    default_enabled: bool = True
+    #: edits and flags inside protected spans (URLs, e-mail, code...) are dropped
+    respects_protected: bool = True
+
+    def find(self, text: str, ctx: Context) -> Iterable[Edit | Flag]:
+        raise NotImplementedError
+
+    def edit(self, start: int, end: int, replacement: str, message: str = "", *,
+             safety: Safety | None = None, confidence: float = 1.0) -> Edit:
+        return Edit(start, end, replacement, self.code, self.name,
+                    safety or self.safety, message or self.description, confidence)
+
+    def flag(self, start: int, end: int, message: str, suggestion: str | None = None) -> Flag:
+        return Flag(start, end, self.code, self.name, message, suggestion)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.code} {self.name}>"
+
+
+class FunctionRule(Rule):
+    """Wrap a plain function ``f(text, ctx) -> iterable of Edit/Flag`` as a rule.
+
+    The function may carry ``code``, ``name``, ``safety`` and ``description``
+    attributes (see :func:`textmend.rule`); otherwise it gets code ``USER``.
+    """
+
+    def __init__(self, func: Callable[..., Iterable[Edit | Flag]], code: str | None = None,
+                 name: str | None = None, safety: Safety | None = None,
+                 description: str | None = None):
+        self.func = func
+        self.code = code or getattr(func, "code", "USER")
+        self.name = name or getattr(func, "rule_name", getattr(func, "__name__", "user-rule"))
+        self.safety = safety or getattr(func, "safety", SAFE)
+        self.description = description or getattr(func, "description", (func.__doc__ or "").strip())
+        self.family = "custom"
+
+    def find(self, text: str, ctx: Context) -> Iterable[Edit | Flag]:
+        try:
+            return self.func(text, ctx)
+        except TypeError as exc:
+            if "positional argument" not in str(exc):
+                raise
+            return self.func(text)
+
+
+def rule(code: str, name: str | None = None, safety: Safety = SAFE, description: str = ""):
+    """Decorator that turns a function into a :class:`Rule` for a custom pipeline."""
+
+    def wrap(func: Callable[..., Iterable[Edit | Flag]]) -> FunctionRule:
+        return FunctionRule(func, code=code, name=name or func.__name__.replace("_", "-"),
+                            safety=safety, description=description or (func.__doc__ or "").strip())
+
+    return wrap

@@ -1,0 +1,167 @@
+"""The pipeline contract: original offsets, merging, replay, selection, custom rules."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import textmend
+from textmend import Edit, Flag, Pipeline, Rule, apply_edits, rule
+from textmend.pipeline import Trace
+
+from .properties import check_contract
+from .strategies import any_text, ascii_prose
+
+
+def test_mend_and_explain_agree():
+    text = "Nicol\u00c3\u00a1s said a four -day visit .The end"
+    r = textmend.explain(text)
+    assert r.text == textmend.mend(text)
+    assert apply_edits(text, r.edits) == r.text
+
+
+def test_offsets_are_in_the_original_after_earlier_edits():
+    # the mojibake repair shortens the text before the hyphen edit: offsets must still be original
+    text = "\U0001F600 S\u00c3\u00a3o Paulo for a two -day visit"
+    r = textmend.explain(text)
+    hy = [e for e in r.edits if e.rule == "TM201"][0]
+    assert text[hy.start:hy.end] == " "
+    assert hy.start == text.index(" -day")
+
+
+def test_offsets_with_combining_marks_and_astral():
+    text = "e\u0301\U0001F1EB\U0001F1F7 two -day x\u0301 well- known"
+    r = textmend.explain(text)
+    assert apply_edits(text, r.edits) == r.text
+
+
+class _Upper(Rule):
+    code = "X001"
+    name = "upper-ab"
+
+    def find(self, text, ctx):
+        i = text.find("ab")
+        return [self.edit(i, i + 2, "AB")] if i >= 0 else []
+
+
+class _Grow(Rule):
+    code = "X002"
+    name = "grow-AB"
+
+    def find(self, text, ctx):
+        i = text.find("AB")
+        return [self.edit(i + 1, i + 2, "BBB")] if i >= 0 else []
+
+
+def test_later_edit_inside_earlier_edit_is_merged():
+    p = Pipeline([_Upper(), _Grow()])
+    r = p.explain("xxabyy")
+    assert r.text == "xxABBByy"
+    assert len(r.edits) == 1
+    e = r.edits[0]
+    assert (e.start, e.end, e.replacement, e.rule) == (2, 4, "ABBB", "X002")
+    assert "X001" in e.message
+
+
+def test_function_rule_and_decorator():
+    @rule("U100", name="no-foo")
+    def no_foo(text, ctx):
+        i = text.find("foo")
+        return [Edit(i, i + 3, "bar", "U100")] if i >= 0 else []
+
+    p = Pipeline([no_foo])
+    assert p.mend("a foo b") == "a bar b"
+    p2 = Pipeline([lambda text: [Flag(0, 1, "U2", message="first char")]])
+    assert p2.explain("hello").flags[0].start == 0
+
+
+def test_select_and_ignore_by_prefix():
+    text = "a four -day visit , then"
+    assert Pipeline(select=["TM2"], ignore=["TM201"]).mend(text) == "a four -day visit, then"
+    assert Pipeline(select=["TM201"]).mend(text) == "a four-day visit , then"
+    assert textmend.mend(text, ignore=["TM2"]) == text
+
+
+def test_unsafe_edits_are_suggestions_unless_enabled():
+    class Maybe(Rule):
+        code = "X010"
+        safety = "unsafe"
+
+        def find(self, text, ctx):
+            return [self.edit(0, 1, "Z")]
+
+    r = Pipeline([Maybe()]).explain("abc")
+    assert r.text == "abc" and r.suggestions and r.suggestions[0].replacement == "Z"
+    assert Pipeline([Maybe()], unsafe_fixes=True).mend("abc") == "Zbc"
+
+
+def test_overlapping_edits_from_one_rule_keep_the_first():
+    class Both(Rule):
+        code = "X020"
+
+        def find(self, text, ctx):
+            return [self.edit(0, 3, "A"), self.edit(2, 4, "B")]
+
+    assert Pipeline([Both()]).mend("abcdef") == "Adef"
+
+
+def test_protected_spans_are_left_alone():
+    text = "see https://example.com/news.Today or www.site.org/report.Final and anna.bell@mail.com today.Then"
+    assert textmend.mend(text) == text.replace("today.Then", "today. Then")
+
+
+def test_rejects_bytes():
+    with pytest.raises(TypeError):
+        textmend.mend(b"bytes")
+
+
+# -- the trace on random edit sequences ------------------------------------------------
+
+@st.composite
+def edit_rounds(draw):
+    text = draw(st.text(alphabet="abc\U0001F600\u0301", max_size=30))
+    rounds = draw(st.lists(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 5),
+                                              st.text(alphabet="xyz", max_size=4)), max_size=5),
+                           max_size=4))
+    return text, rounds
+
+
+@given(edit_rounds())
+def test_trace_replays_any_sequence_of_edits(case):
+    text, rounds = case
+    trace = Trace(text)
+    expected = text
+    for rnd in rounds:
+        cur = trace.text
+        edits, last = [], 0
+        for start, length, rep in sorted(rnd):
+            s = min(max(start, last), len(cur))
+            e = min(s + length, len(cur))
+            edits.append(Edit(s, e, rep, "R"))
+            last = e if e > s else s + 1  # at most one insertion per point
+            if last > len(cur):
+                break
+        edits = [e for e in edits if e.start <= len(cur)]
+        expected = apply_edits(cur, edits)
+        trace.apply(edits)
+        assert trace.text == expected
+    final = trace.edits()
+    assert apply_edits(text, final) == trace.text
+    for a, b in zip(final, final[1:]):
+        assert a.end <= b.start
+
+
+@given(any_text)
+def test_default_pipeline_contract_on_any_unicode(text):
+    check_contract(textmend.get_pipeline(), text)
+
+
+@given(ascii_prose)
+def test_default_pipeline_contract_on_prose_characters(text):
+    check_contract(textmend.get_pipeline(), text)
+
+
+def test_long_line_does_not_crash():
+    text = ("word " * 20000) + "two -day" + "x" * 100000
+    r = textmend.explain(text)
+    assert apply_edits(text, r.edits) == r.text

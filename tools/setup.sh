@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up textmend in ./.venv and mend the seed document (README: first command).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install --quiet -e .
+.venv/bin/textmend seeds/*.txt
