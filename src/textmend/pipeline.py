@@ -253,15 +253,19 @@ class Pipeline:
         ignore = [s.upper() for s in ([ignore] if isinstance(ignore, str) else (ignore or []))]
         chosen: list[Rule] = []
         for r in wrapped:
+            codes = [r.code] + [sub[0] for sub in getattr(r, "subrules", ())]
             if select:
-                on = any(matches_code(r.code, s) for s in select)
+                on = any(matches_code(c, s) for c in codes for s in select)
             else:
                 on = r.default_enabled or explicit
-            if on and any(matches_code(r.code, s) for s in ignore):
+            if on and all(any(matches_code(c, s) for s in ignore) for c in codes):
                 on = False
             if on:
                 chosen.append(r)
         self.rules: list[Rule] = chosen
+        #: the rules run again over their own output until it stops changing (at most this often)
+        self.max_passes = int(options.pop("max_passes", 3))
+        self._select, self._ignore = select, ignore
         self.unsafe_fixes = unsafe_fixes
         self.options = options
         self._lexicon_arg = lexicon
@@ -283,6 +287,22 @@ class Pipeline:
         flags: list[Flag] = []
         suggestions: list[Edit] = []
         ctx = Context(self, text)
+        for _ in range(self.max_passes):
+            before = trace.text
+            self._pass(trace, ctx, flags, suggestions)
+            if trace.text == before:
+                break  # a pass that changes nothing: the result is stable (idempotent)
+            ctx = Context(self, text)
+        flags = list({(f.start, f.end, f.rule): f for f in flags}.values())
+        suggestions = list({(e.start, e.end, e.rule, e.replacement): e for e in suggestions}.values())
+        flags.sort(key=lambda f: (f.start, f.end, f.rule))
+        suggestions.sort(key=lambda e: (e.start, e.end, e.rule))
+        return Result(text=trace.text, edits=trace.edits(), flags=flags,
+                      suggestions=suggestions, original=text)
+
+    def _pass(self, trace: Trace, ctx: Context, flags: list[Flag], suggestions: list[Edit]) -> None:
+        """Run every rule once over the current text of ``trace``."""
+        text = trace.original
         for rule in self.rules:
             current = trace.text
             ctx.text = current
@@ -292,6 +312,12 @@ class Pipeline:
             edits: list[Edit] = []
             new_flags: list[Flag] = []
             for item in found:
+                if self._select or self._ignore:  # rules with sub-codes: filter each finding
+                    if self._ignore and any(matches_code(item.rule, s) for s in self._ignore):
+                        continue
+                    if self._select and item.rule != rule.code and not any(
+                            matches_code(item.rule, s) or matches_code(rule.code, s) for s in self._select):
+                        continue
                 (edits if isinstance(item, Edit) else new_flags).append(item)
             if rule.respects_protected and (edits or new_flags):
                 spans = ctx.protected(current)
@@ -310,10 +336,6 @@ class Pipeline:
                     a, b = span(e.start, e.end)
                     suggestions.append(replace(e, start=a, end=b, original=text[a:b]))
             trace.apply(apply_now)
-        flags.sort(key=lambda f: (f.start, f.end, f.rule))
-        suggestions.sort(key=lambda e: (e.start, e.end, e.rule))
-        return Result(text=trace.text, edits=trace.edits(), flags=flags,
-                      suggestions=suggestions, original=text)
 
     def mend(self, text: str) -> str:
         return self.explain(text).text

@@ -28,7 +28,7 @@ import os
 import tomllib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -221,11 +221,21 @@ class Lexicon:
         shorts = [p for p in found if p.short == token]
         return shorts[0] if len(shorts) == 1 else None
 
+    def __reduce__(self):
+        # pickle (for worker processes) as plain entry tuples; the indexes are rebuilt there
+        names = [f.name for f in fields(Entry)]
+        state = tuple(tuple(getattr(e, n) for n in names) for e in self.entries)
+        return (_lexicon_from_state, (state, tuple(sorted(self._removed))))
+
     def __len__(self) -> int:
         return len(self.entries)
 
     def __repr__(self) -> str:
         return f"<Lexicon {len(self.entries)} entries, {len(self.variants)} variants>"
+
+
+def _lexicon_from_state(entries: tuple, removed: tuple = ()) -> Lexicon:
+    return Lexicon([Entry(*e) for e in entries], removed)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,627 @@
+#!/usr/bin/env python
+"""textmend vs ``ftfy.fix_text``: throughput, per-rule profile, start-up, lexicon scaling,
+size linearity and memory, in one command.
+
+    .venv/bin/python benchmarks/bench.py            # full run, about 2-5 minutes
+    .venv/bin/python benchmarks/bench.py --quick    # fewer/smaller runs, under a minute
+
+Prints a compact table and writes every figure to ``benchmarks/results/latest.json``.
+The corpora come from ``../shared`` (or ``$TEXTMEND_SHARED``); sections that need a missing
+corpus are skipped with a note.  See ``benchmarks/README.md`` for what each figure means.
+
+Every timed loop has a time budget: when textmend gets slower (more rules), the harness
+measures a deterministic subset (every k-th document) instead of running past the budget,
+and says so (``docs``/``bytes`` in the table and JSON are what was actually measured).
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SHARED = Path(os.environ.get("TEXTMEND_SHARED", ROOT.parent / "shared"))
+RESULTS = HERE / "results" / "latest.json"
+MB = 1e6  # throughput is in 10^6 bytes of UTF-8 input per second
+
+try:
+    import textmend
+except ModuleNotFoundError:  # running with a Python that lacks the editable install
+    sys.path.insert(0, str(ROOT / "src"))
+    try:
+        import textmend
+    except ModuleNotFoundError as exc:
+        sys.exit(f"bench: cannot import textmend ({exc}); run it with {ROOT}/.venv/bin/python")
+try:
+    import ftfy
+except ModuleNotFoundError:
+    sys.exit("bench: ftfy is not installed in this Python; run it with .venv/bin/python")
+
+
+# -- settings ---------------------------------------------------------------------------
+class Settings:
+    """How much to measure: ``--quick`` shrinks corpora, repetitions and budgets."""
+
+    def __init__(self, quick: bool, reps: int | None = None):
+        self.quick = quick
+        self.reps = reps or (3 if quick else 5)
+        # target sizes (bytes) before budgets apply
+        self.news_bytes = 1_000_000 if quick else None  # None: the whole news corpus
+        self.curly_bytes = 500_000 if quick else 2_000_000
+        self.profile_bytes = 400_000 if quick else 1_500_000  # cProfile sample
+        self.lexicon_bytes = 300_000 if quick else 1_200_000
+        self.startup_reps = 3 if quick else 7
+        self.big_reps = 1 if quick else 3  # the 10 MB document
+        self.tracemalloc = not quick
+        # seconds each section may spend in its timed loops (estimated up front)
+        self.budget = (dict(news=10, curly=4, profile=6, lexicon=6, linearity=12, memory=10)
+                       if quick else
+                       dict(news=80, curly=30, profile=30, lexicon=35, linearity=60, memory=40))
+
+
+# -- corpora ----------------------------------------------------------------------------
+def nbytes(docs: Sequence[str]) -> int:
+    return sum(len(d.encode("utf-8")) for d in docs)
+
+
+def read_jsonl(path: Path, field: str) -> list[str]:
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line).get(field)
+            except (json.JSONDecodeError, AttributeError):
+                raise SystemExit(f"bench: {path}:{i}: not a JSON object") from None
+            if isinstance(value, str) and value:
+                out.append(value)
+    return out
+
+
+class MissingCorpus(Exception):
+    pass
+
+
+def news_docs() -> list[str]:
+    """Corpus (a): the ``text`` of every BBC and WMT English-original news document."""
+    paths = [SHARED / "corpora" / "bbc-news.jsonl", SHARED / "corpora" / "wmt-news-en.jsonl"]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise MissingCorpus(f"not found: {', '.join(missing)} (set TEXTMEND_SHARED)")
+    return [d for p in paths for d in read_jsonl(p, "text")]
+
+
+def curly_docs(target: int) -> list[str]:
+    """Corpus (b): the dev cases (``damaged`` field, damaged and clean kinds), repeated to
+    about ``target`` bytes; every case stays a document of its own."""
+    path = SHARED / "eval" / "dev" / "cases.jsonl"
+    if not path.exists():
+        raise MissingCorpus(f"not found: {path} (set TEXTMEND_SHARED)")
+    cases = read_jsonl(path, "damaged")
+    if not cases:
+        raise MissingCorpus(f"{path}: no 'damaged' texts")
+    reps = max(1, round(target / nbytes(cases)))
+    return cases * reps
+
+
+def stride_subset(docs: Sequence[str], target: float | None) -> list[str]:
+    """Every k-th document so that about ``target`` bytes remain (all when None)."""
+    docs = list(docs)
+    total = nbytes(docs)
+    if target is None or total <= target:
+        return docs
+    k = max(1, math.ceil(total / max(target, 1)))
+    return docs[::k]
+
+
+def concatenated(docs: Sequence[str], size: int) -> str:
+    """One document of about ``size`` UTF-8 bytes: news joined by blank lines (cycled),
+    cut at the last line break before ``size``."""
+    parts, total, i = [], 0, 0
+    while total < size + 10_000:
+        d = docs[i % len(docs)]
+        parts.append(d)
+        total += len(d.encode("utf-8")) + 2
+        i += 1
+    text = "\n\n".join(parts)
+    cut = text.encode("utf-8")[:size].decode("utf-8", "ignore")
+    nl = cut.rfind("\n")
+    return cut[:nl + 1] if nl > size // 2 else cut
+
+
+# -- timing -----------------------------------------------------------------------------
+def textmend_fn() -> Callable[[str], str]:
+    return textmend.mend
+
+
+def ftfy_fn() -> Callable[[str], str]:
+    return ftfy.fix_text
+
+
+def run_once(fn: Callable[[str], object], docs: Sequence[str]) -> float:
+    gc.collect()
+    t = time.perf_counter()
+    for d in docs:
+        fn(d)
+    return time.perf_counter() - t
+
+
+def alternate(fns: dict[str, Callable[[str], object]], docs: Sequence[str], reps: int) -> dict[str, list[float]]:
+    """``reps`` rounds; each round runs every function once over all docs, in order."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(reps):
+        for name, fn in fns.items():
+            times[name].append(run_once(fn, docs))
+    return times
+
+
+class Rates:
+    """Throughput estimates (bytes/s) that size every section to its time budget.
+
+    :meth:`fit` times one pass over a small stride sample of the very documents it is about
+    to measure (throughput depends on the text: curly quotes send every line through ftfy)."""
+
+    def __init__(self) -> None:
+        self.tm: float | None = None
+        self.ftfy: float | None = None
+
+    def probe(self, docs: Sequence[str]) -> None:
+        sample = stride_subset(docs, 100_000)
+        b = nbytes(sample)
+        textmend.mend("warm up: a two -day visit.")  # rules built, lexicon loaded
+        self.tm = b / max(run_once(textmend_fn(), sample), 1e-9)
+        self.ftfy = b / max(run_once(ftfy_fn(), sample), 1e-9)
+
+    def seconds(self, nb: int, with_ftfy: bool = True) -> float:
+        return nb / self.tm + (nb / self.ftfy if with_ftfy else 0.0)
+
+    def fit(self, docs: Sequence[str], reps: float, budget: float, with_ftfy: bool = True) -> list[str]:
+        """The docs themselves, or a stride subset whose ``reps`` runs fit ``budget``."""
+        self.probe(docs)
+        nb = nbytes(docs)
+        need = reps * self.seconds(nb, with_ftfy)
+        return list(docs) if need <= budget else stride_subset(docs, nb * budget / need)
+
+
+def summary(times: list[float], nb: int) -> dict:
+    med = statistics.median(times)
+    return {"median_s": med, "mb_per_s": nb / MB / med, "runs_s": [round(t, 4) for t in times]}
+
+
+def side_by_side(docs: Sequence[str], reps: int) -> dict:
+    nb = nbytes(docs)
+    times = alternate({"textmend": textmend_fn(), "ftfy": ftfy_fn()}, docs, reps)
+    tm, ft = summary(times["textmend"], nb), summary(times["ftfy"], nb)
+    pairs = [f / t for t, f in zip(times["textmend"], times["ftfy"])]
+    return {"docs": len(docs), "bytes": nb, "reps": reps, "textmend": tm, "ftfy": ft,
+            "ratio": tm["mb_per_s"] / ft["mb_per_s"], "ratio_pairwise_median": statistics.median(pairs)}
+
+
+# -- sections ---------------------------------------------------------------------------
+def section_throughput(name: str, docs: list[str], s: Settings, rates: Rates) -> dict:
+    fitted = rates.fit(docs, s.reps, s.budget[name])
+    out = side_by_side(fitted, s.reps)
+    out["subset_of_bytes"] = nbytes(docs) if len(fitted) < len(docs) else None
+    return out
+
+
+def _child(code: str, reps: int) -> list[dict]:
+    outs = []
+    for _ in range(reps):
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env())
+        if r.returncode:
+            raise RuntimeError(f"child failed: {r.stderr.strip()[-400:]}")
+        outs.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    return outs
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).strip(os.pathsep)
+    return env
+
+
+def _wall(cmd: list[str], reps: int) -> list[float]:
+    out = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        r = subprocess.run(cmd, capture_output=True, text=True, env=_env())
+        out.append(time.perf_counter() - t)
+        if r.returncode:
+            raise RuntimeError(f"{' '.join(cmd)} failed: {r.stderr.strip()[-400:]}")
+    return out
+
+
+_FIRST_MEND = r"""
+import json, time
+t0 = time.perf_counter()
+import textmend
+t1 = time.perf_counter()
+textmend.mend("Ministers met on Tuesday for a two -day visit .The talks were long.")
+t2 = time.perf_counter()
+textmend.mend("Officials said the plan was delayed again.")
+t3 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "first_mend_s": t2 - t1, "second_mend_s": t3 - t2}))
+"""
+
+_LEXICON_LOAD = r"""
+import json, time
+import textmend
+from textmend.lexicon import load_lexicon
+t0 = time.perf_counter()
+lex = load_lexicon()
+t1 = time.perf_counter()
+print(json.dumps({"lexicon_load_s": t1 - t0, "entries": len(lex), "variants": len(lex.variants)}))
+"""
+
+
+def import_breakdown(top: int = 8) -> list[dict]:
+    """``python -X importtime -c 'import textmend'``: the slowest top-level imports."""
+    r = subprocess.run([sys.executable, "-X", "importtime", "-c", "import textmend"],
+                       capture_output=True, text=True, env=_env())
+    rows = []
+    for line in r.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        parts = [p.strip() for p in line[len("import time:"):].split("|")]
+        if not parts[0].isdigit():
+            continue
+        name = parts[2]
+        depth = (len(name) - len(name.lstrip())) // 2
+        if depth <= 1:
+            rows.append({"module": name.strip(), "cumulative_ms": int(parts[1]) / 1000})
+    # keep the outermost entry per top-level package
+    best: dict[str, dict] = {}
+    for row in rows:
+        key = row["module"].split(".")[0]
+        if key not in best or row["cumulative_ms"] > best[key]["cumulative_ms"]:
+            best[key] = row
+    return sorted(best.values(), key=lambda r: -r["cumulative_ms"])[:top]
+
+
+def section_startup(s: Settings) -> dict:
+    n = s.startup_reps
+    exe = Path(sys.executable).parent / "textmend"
+    cli = [str(exe), "--version"] if exe.exists() else [sys.executable, "-m", "textmend", "--version"]
+    bare = _wall([sys.executable, "-c", "pass"], n)
+    version = _wall(cli, n)
+    imp = _wall([sys.executable, "-c", "import textmend"], n)
+    first = _child(_FIRST_MEND, n)
+    lex = _child(_LEXICON_LOAD, max(1, n // 2))
+    med = statistics.median
+    return {
+        "reps": n,
+        "python_bare_s": med(bare),
+        "cli_version_s": med(version), "cli_command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cli)),
+        "python_import_s": med(imp),
+        "in_process_import_s": med(r["import_s"] for r in first),
+        "first_mend_s": med(r["first_mend_s"] for r in first),
+        "second_mend_s": med(r["second_mend_s"] for r in first),
+        "lexicon_load_s": med(r["lexicon_load_s"] for r in lex),
+        "lexicon_entries": lex[0]["entries"], "lexicon_variants": lex[0]["variants"],
+        "slowest_imports": import_breakdown(),
+    }
+
+
+def section_sizes(news: list[str], s: Settings) -> tuple[dict, dict]:
+    """Size linearity and memory.  Single documents of 10 KB, 100 KB and 1 MB (the 1 MB
+    document, and the same text cut into consecutive pieces, so every size sees the same
+    text), then one of 10 MB: its first run is in a fresh process that also reports peak
+    RSS (and tracemalloc), then more runs in this process alternating with ftfy while the
+    budget lasts.  In --quick mode the large document shrinks (to no less than 2 MB) when
+    the 1 MB throughput says 10 MB would not fit the budget."""
+    budget = s.budget["sizes"]
+    one_mb = concatenated(news, 1_000_000)
+    rows = []
+    t_start = time.perf_counter()
+    for label, size in (("10KB", 10_000), ("100KB", 100_000), ("1MB", 1_000_000)):
+        pieces = _split(one_mb, size) if size < 1_000_000 else [one_mb]
+        reps = s.reps
+        t = time.perf_counter()
+        times = alternate({"textmend": textmend_fn(), "ftfy": ftfy_fn()}, pieces, 1)
+        used = time.perf_counter() - t
+        more = max(0, min(reps - 1, int(budget * 0.12 / max(used, 1e-9)) - 1))
+        if more:
+            for k, v in alternate({"textmend": textmend_fn(), "ftfy": ftfy_fn()}, pieces, more).items():
+                times[k] += v
+        rows.append(_lin_row(label, len(pieces), nbytes(pieces), times, 1 + more))
+    mid = rows[-1]
+    tm_rate = mid["textmend_mb_per_s"] * MB
+    ft_rate = mid["ftfy_mb_per_s"] * MB
+    left = budget - (time.perf_counter() - t_start)
+    size = 10_000_000
+    if s.quick and 1.3 * size / tm_rate > left:
+        size = max(2_000_000, int(left / 1.3 * tm_rate) // 1_000_000 * 1_000_000)
+    big = concatenated(news, size)
+    nb = len(big.encode("utf-8"))
+    est = 1.3 * nb / tm_rate  # a margin for mild super-linearity
+    trace = s.tracemalloc and est * 4 < left * 0.5
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "bigdoc.txt"
+        p.write_text(big, encoding="utf-8")
+        memory = _child_args(_MEMORY, [str(p), "1" if trace else "0"])
+    memory["rss_growth_per_input_byte"] = memory["rss_growth_mb"] * 1e6 / memory["input_bytes"]
+    memory["tracemalloc"] = trace
+    left -= time.perf_counter() - t
+    times = {"textmend": [memory["seconds"]], "ftfy": []}
+    est = memory["seconds"]
+    ft_est = nb / ft_rate
+    if ft_est <= left or not s.quick:
+        times["ftfy"] += alternate({"ftfy": ftfy_fn()}, [big], 1)["ftfy"]
+        left -= ft_est
+    extra = max(0, min(s.big_reps - 1, int(left / (est + ft_est))))
+    if extra:
+        for k, v in alternate({"textmend": textmend_fn(), "ftfy": ftfy_fn()}, [big], extra).items():
+            times[k] += v
+    if not times["ftfy"]:
+        del times["ftfy"]
+    label = f"{round(nb / MB)}MB"
+    rows.append(_lin_row(label, 1, nb, times, 1 + extra))
+    small, large = rows[0], rows[-1]
+    exp = (math.log(large["textmend_median_s"] / mid["textmend_median_s"])
+           / math.log(large["bytes"] / mid["bytes"]))
+    lin = {"rows": rows, "note": f"the {label} row's first textmend run is the fresh process of the memory figure",
+           "textmend_large_over_small": large["textmend_mb_per_s"] / small["textmend_mb_per_s"],
+           "textmend_exponent_1mb_to_large": exp,
+           "quadratic_suspect": exp > 1.3 or large["textmend_mb_per_s"] < 0.5 * small["textmend_mb_per_s"]}
+    return lin, memory
+
+
+def _split(text: str, size: int) -> list[str]:
+    out, i = [], 0
+    while i < len(text):
+        j = min(len(text), i + size)
+        nl = text.rfind("\n", i + size // 2, j) if j < len(text) else -1
+        j = nl + 1 if nl > 0 else j
+        out.append(text[i:j])
+        i = j
+    return out
+
+
+def _lin_row(label: str, ndocs: int, nb: int, times: dict[str, list[float]], reps: int) -> dict:
+    row = {"label": label, "docs": ndocs, "bytes": nb, "bytes_per_doc": nb // ndocs, "reps": reps}
+    for k, v in times.items():
+        sm = summary(v, nb)
+        row[f"{k}_median_s"], row[f"{k}_mb_per_s"] = sm["median_s"], sm["mb_per_s"]
+    return row
+
+
+_MEMORY = r"""
+import json, resource, sys, time
+path, trace = sys.argv[1], sys.argv[2] == "1"
+def rss_mb():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 1e6
+import textmend
+text = open(path, encoding="utf-8").read()
+textmend.mend("warm up: a two -day visit.")  # rules built, lexicon loaded
+base_rss, base_peak = rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+t = time.perf_counter()
+out = textmend.mend(text)
+secs = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+res = {"input_bytes": len(text.encode("utf-8")), "base_rss_mb": base_rss, "base_peak_mb": base_peak,
+       "peak_rss_mb": peak, "rss_growth_mb": peak - base_rss, "seconds": secs}
+if trace:
+    import tracemalloc
+    del out
+    tracemalloc.start()
+    textmend.mend(text)
+    res["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+print(json.dumps(res))
+"""
+
+
+def _child_args(code: str, args: list[str]) -> dict:
+    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=_env())
+    if r.returncode:
+        raise RuntimeError(f"child failed: {r.stderr.strip()[-400:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip()
+        dirty = bool(subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                                    capture_output=True, text=True).stdout.strip())
+    except OSError:
+        commit, dirty = "", None
+    return {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "host": platform.node(), "cpu": cpu,
+            "cores": os.cpu_count(), "loadavg_at_start": list(os.getloadavg()),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "textmend": textmend.__version__, "ftfy": ftfy.__version__, "git": commit, "git_dirty": dirty,
+            "rules": [r.code for r in textmend.get_pipeline().rules]}
+
+
+# -- report -----------------------------------------------------------------------------
+def fmt_s(x: float) -> str:
+    return f"{x * 1000:.0f} ms" if x < 1 else f"{x:.2f} s"
+
+
+def print_report(res: dict) -> None:
+    p = print
+    m = res["machine"]
+    p(f"\ntextmend {m['textmend']} ({m['git']}{' +dirty' if m['git_dirty'] else ''}) vs ftfy {m['ftfy']}"
+      f" | Python {m['python']} | {m['cpu']} x{m['cores']} | load {m['loadavg_at_start'][0]:.1f}"
+      f" | {m['date']} | {'quick' if res['quick'] else 'full'}")
+    p(f"rules: {' '.join(m['rules'])}")
+    p("\nTHROUGHPUT (MB/s = 10^6 UTF-8 bytes/s, median of alternating runs)")
+    p(f"  {'corpus':<12}{'docs':>6}{'MB':>7}{'reps':>5}{'textmend':>10}{'ftfy':>9}{'tm/ftfy':>9}")
+    for key in ("news", "curly"):
+        r = res.get(key)
+        if not r or "error" in r or "skipped" in r:
+            p(f"  {key:<12}{(r or {}).get('error') or (r or {}).get('skipped', '')}")
+            continue
+        sub = "*" if r.get("subset_of_bytes") else ""
+        p(f"  {key:<12}{r['docs']:>6}{r['bytes'] / MB:>6.2f}{sub:1}{r['reps']:>5}"
+          f"{r['textmend']['mb_per_s']:>10.2f}{r['ftfy']['mb_per_s']:>9.2f}{r['ratio']:>9.2f}")
+    if any((res.get(k) or {}).get("subset_of_bytes") for k in ("news", "curly")):
+        p("  * a stride subset, to stay within the time budget")
+    for key in ("profile_news", "profile_curly"):
+        r = res.get(key)
+        if not r or "error" in r:
+            if r:
+                p(f"\nPER-RULE {key}: {r['error']}")
+            continue
+        p(f"\nPER-RULE ({key.split('_')[1]}: {r['docs']} docs, {r['bytes'] / MB:.2f} MB, "
+          f"total {fmt_s(r['total_s'])} = {r['bytes'] / MB / r['total_s']:.2f} MB/s)")
+        p(f"  {'rule':<7}{'name':<28}{'s':>8}{'share':>7}{'found':>7}{'flags':>6}{'final':>7}{'sugg':>6}")
+        for row in r["rules"]:
+            p(f"  {row['code']:<7}{row['name'][:27]:<28}{row['seconds']:>8.3f}{row['share']:>7.1%}"
+              f"{row['found_edits']:>7}{row['found_flags']:>6}{row['final_edits']:>7}{row['suggestions']:>6}")
+        p(f"  {'':<7}{'(pipeline: trace, protect, map)':<28}{r['pipeline_s']:>8.3f}{r['pipeline_share']:>7.1%}")
+    hp = res.get("hotspots")
+    if hp and "error" not in hp:
+        p(f"\nHOT SPOTS (cProfile, {hp['bytes'] / MB:.2f} MB, by own time; profiler inflates Python-heavy code)")
+        for row in hp["top"][:10]:
+            p(f"  {row['tottime_share']:>6.1%} own {row['cumtime_share']:>6.1%} cum {row['calls']:>9} calls  {row['function']}")
+    st = res.get("startup")
+    if st and "error" not in st:
+        p(f"\nSTART-UP (median of {st['reps']} fresh processes)")
+        p(f"  python -c pass {fmt_s(st['python_bare_s'])} | {st['cli_command']} {fmt_s(st['cli_version_s'])}"
+          f" | python -c 'import textmend' {fmt_s(st['python_import_s'])}")
+        p(f"  in process: import {fmt_s(st['in_process_import_s'])}, first mend {fmt_s(st['first_mend_s'])}"
+          f" (lexicon load alone {fmt_s(st['lexicon_load_s'])}, {st['lexicon_entries']} entries),"
+          f" second mend {fmt_s(st['second_mend_s'])}")
+        p("  slowest imports: " + ", ".join(f"{r['module']} {r['cumulative_ms']:.0f} ms" for r in st["slowest_imports"][:6]))
+    lx = res.get("lexicon")
+    if lx and "error" not in lx:
+        p(f"\nLEXICON SCALING ({lx['docs']} docs, {lx['bytes'] / MB:.2f} MB, {lx['reps']} reps)")
+        p(f"  built-in {lx['builtin_entries']} entries: {lx['builtin_mb_per_s']:.2f} MB/s | "
+          f"{lx['big_entries']} entries ({lx['factor']:.1f}x, built in {fmt_s(lx['big_build_s'])}): "
+          f"{lx['big_mb_per_s']:.2f} MB/s | slowdown {lx['slowdown']:+.1%} "
+          f"({'OK' if lx['slowdown'] < 0.10 else 'over the 10 % goal'}) | docs changed by the extra entries: "
+          f"{lx['docs_output_differs']}")
+    ln = res.get("linearity")
+    if ln and "error" not in ln:
+        p("\nSIZE LINEARITY (single documents)")
+        for row in ln["rows"]:
+            ft = f"{row['ftfy_mb_per_s']:.2f}" if "ftfy_mb_per_s" in row else "-"
+            p(f"  {row['label']:>6} x{row['docs']:<4} textmend {row['textmend_mb_per_s']:6.2f} MB/s"
+              f"  ftfy {ft:>6} MB/s  ({row['reps']} reps)")
+        p(f"  textmend 10MB/10KB throughput {ln['textmend_large_over_small']:.2f}, time exponent 1MB->10MB "
+          f"{ln['textmend_exponent_1mb_to_10mb']:.2f} -> {'QUADRATIC SUSPECT' if ln['quadratic_suspect'] else 'linear'}")
+    me = res.get("memory")
+    if me and "error" not in me:
+        tm = f", tracemalloc peak {me['tracemalloc_peak_mb']:.0f} MB" if "tracemalloc_peak_mb" in me else ""
+        p(f"\nMEMORY (10 MB document, fresh process): peak RSS {me['peak_rss_mb']:.0f} MB, before mend "
+          f"{me['base_rss_mb']:.0f} MB, growth {me['rss_growth_mb']:.0f} MB "
+          f"({me['rss_growth_per_input_byte']:.1f} bytes per input byte){tm}")
+    errs = [k for k, v in res.items() if isinstance(v, dict) and "error" in v]
+    if errs:
+        p(f"\nFAILED SECTIONS: {', '.join(errs)} (details in the JSON)")
+    p(f"\nwall time {res['wall_s']:.0f} s; JSON: {res['json_path']}")
+
+
+# -- main -------------------------------------------------------------------------------
+SECTIONS = ("news", "curly", "profile", "startup", "lexicon", "linearity", "memory")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="smaller corpora, fewer runs (under a minute)")
+    ap.add_argument("--reps", type=int, help="alternating runs per measurement (default 5, quick 3)")
+    ap.add_argument("--only", nargs="+", choices=SECTIONS, metavar="SECTION",
+                    help=f"run only these sections: {', '.join(SECTIONS)}")
+    ap.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the results (default {RESULTS})")
+    ap.add_argument("--debug", action="store_true", help="stop with a traceback when a section fails")
+    args = ap.parse_args(argv)
+    if args.reps is not None and args.reps < 1:
+        ap.error("--reps must be at least 1")
+    s = Settings(args.quick, args.reps)
+    want = set(args.only or SECTIONS)
+    t0 = time.perf_counter()
+    res: dict = {"quick": s.quick, "machine": machine(), "shared": str(SHARED)}
+
+    def run(key: str, fn: Callable[[], dict]) -> None:
+        print(f"bench: {key} ...", file=sys.stderr, flush=True)
+        t = time.perf_counter()
+        try:
+            res[key] = fn()
+        except MissingCorpus as exc:
+            res[key] = {"skipped": str(exc)}
+        except Exception as exc:  # a rule in progress may crash: report it, go on
+            if args.debug:
+                raise
+            res[key] = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
+            print(f"bench: {key} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if isinstance(res[key], dict):
+            res[key]["section_s"] = round(time.perf_counter() - t, 2)
+
+    rates = Rates()
+    news: list[str] = []
+    try:
+        news = news_docs()
+        rates.probe(news)
+    except MissingCorpus as exc:
+        print(f"bench: {exc}; the news sections are skipped", file=sys.stderr)
+        res["news"] = {"skipped": str(exc)}
+    res["rate_probe"] = {"textmend_mb_per_s": (rates.tm or 0) / MB, "ftfy_mb_per_s": (rates.ftfy or 0) / MB}
+    have_news = bool(news)
+
+    if "news" in want and have_news:
+        run("news", lambda: section_throughput("news", stride_subset(news, s.news_bytes), s, rates))
+    if "curly" in want:
+        if rates.tm is None:
+            rates.probe(curly_docs(200_000))
+        run("curly", lambda: section_throughput("curly", curly_docs(s.curly_bytes), s, rates))
+    if "profile" in want and have_news:
+        import profile_rules
+        half = s.budget["profile"] / 3
+        run("profile_news", lambda: profile_rules.rule_profile(
+            rates.fit(stride_subset(news, s.news_bytes), 1, half, with_ftfy=False)))
+        run("profile_curly", lambda: profile_rules.rule_profile(
+            rates.fit(curly_docs(s.curly_bytes), 1, half, with_ftfy=False)))
+        run("hotspots", lambda: profile_rules.hotspots(
+            rates.fit(stride_subset(news, s.profile_bytes) + curly_docs(s.profile_bytes // 4),
+                      3, half, with_ftfy=False)))
+    if "startup" in want:
+        run("startup", lambda: section_startup(s))
+    if "lexicon" in want and have_news:
+        import lexicon_scaling
+        run("lexicon", lambda: lexicon_scaling.scaling(
+            rates.fit(stride_subset(news, s.lexicon_bytes) + curly_docs(s.lexicon_bytes // 6),
+                      2 * s.reps, s.budget["lexicon"], with_ftfy=False), s.reps))
+    if "linearity" in want and have_news:
+        run("linearity", lambda: section_linearity(news, s, rates))
+    if "memory" in want and have_news:
+        run("memory", lambda: section_memory(news, s, rates))
+
+    res["wall_s"] = time.perf_counter() - t0
+    res["json_path"] = str(args.json)
+    try:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"bench: cannot write {args.json}: {exc.strerror or exc}", file=sys.stderr)
+        res["json_path"] = "(not written)"
+    print_report(res)
+    return 1 if any(isinstance(v, dict) and "error" in v for v in res.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+#!/usr/bin/env python
+"""Does textmend slow down when the lexicon grows?  Built-in lexicon vs one about 10x larger.
+
+    .venv/bin/python benchmarks/lexicon_scaling.py [--factor 10] [--mb 1.0]
+
+The extra entries are made up, deterministically (fixed seed): people and places whose
+names are random syllable strings, each with a few foreign-looking variants (accents,
+transliterations, a French-style ending, a lossy ASCII form).  They are passed as
+``Pipeline(lexicon=Lexicon(extra))``, which extends the built-in lexicon.  Because none of
+the made-up names occur in real news, the output should not change: any document whose
+output differs is reported (a sign that a fuzzy rule matches real words to made-up names).
+"""
+from __future__ import annotations
+
+import gc
+import random
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import textmend
+from textmend import Pipeline
+from textmend.lexicon import Entry, Lexicon, drop_non_ascii, load_lexicon
+
+# syllables for made-up names: pronounceable, unlikely to form English words
+_ON = ["b", "d", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ch", "sh", "dr", "kr", "tv", "zh", "br"]
+_NU = ["a", "e", "i", "o", "u", "ai", "ei", "ou", "ya", "io"]
+_CODA = ["", "", "", "n", "r", "k", "v", "sk", "lt", "z"]
+_ACCENT = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
+_TRANSLIT = [("k", "c"), ("v", "w"), ("ch", "tch"), ("sh", "sch"), ("zh", "j"), ("ou", "u"), ("ya", "ja"),
+             ("i", "y"), ("ov", "off"), ("s", "ss")]
+KIND_MIX = [("person", 50), ("city", 30), ("region", 10), ("organisation", 6), ("landmark", 4)]
+
+
+def _word(rng: random.Random, lo: int, hi: int) -> str:
+    n = rng.randint(lo, hi)
+    w = "".join(rng.choice(_ON) + rng.choice(_NU) + (rng.choice(_CODA) if i == n - 1 else "") for i in range(n))
+    return w.capitalize()
+
+
+def _accent(rng: random.Random, w: str) -> str:
+    spots = [i for i, c in enumerate(w) if c in _ACCENT]
+    if not spots:
+        return w + "é"
+    i = rng.choice(spots)
+    return w[:i] + _ACCENT[w[i]] + w[i + 1:]
+
+
+def _translit(rng: random.Random, w: str) -> str:
+    for a, b in rng.sample(_TRANSLIT, len(_TRANSLIT)):
+        if a in w.lower():
+            low = w.lower().replace(a, b, 1)
+            return low.capitalize()
+    return w + "h"
+
+
+def synthetic_entries(n: int, seed: int = 20240611, taken: set[str] | None = None) -> list[Entry]:
+    """``n`` made-up entries with variants, the same for the same ``n`` and ``seed``."""
+    rng = random.Random(seed)
+    kinds = [k for k, w in KIND_MIX for _ in range(w)]
+    seen: set[str] = set(taken or ())
+    out: list[Entry] = []
+    while len(out) < n:
+        kind = rng.choice(kinds)
+        if kind == "person":
+            given, sur = _word(rng, 2, 3), _word(rng, 2, 4)
+            name = f"{given} {sur}"
+            acc = _accent(rng, sur)
+            pool = [acc, _translit(rng, sur), f"{given} {_translit(rng, sur)}", f"{_accent(rng, given)} {acc}",
+                    drop_non_ascii(acc)]
+            extra = {"gender": rng.choice("mf")}
+        elif kind == "organisation":
+            core = _word(rng, 2, 3)
+            name = f"{core} {rng.choice(['Party', 'Union', 'Front', 'Alliance', 'Group'])}"
+            pool = [f"Parti {core}", f"{_accent(rng, core)} Union", f"{core}partei"]
+            extra = {}
+        else:
+            name = _word(rng, 2, 4) + (f" {_word(rng, 2, 3)}" if kind == "landmark" else "")
+            acc = _accent(rng, name)
+            pool = [acc, _translit(rng, name), name + "e", name + "o", drop_non_ascii(acc)]
+            extra = {}
+        if name in seen:
+            continue
+        seen.add(name)
+        variants = tuple(dict.fromkeys(v for v in rng.sample(pool, rng.randint(2, min(4, len(pool))))
+                                       if v != name))
+        out.append(Entry(name, kind, variants=variants, **extra))
+    return out
+
+
+def big_lexicon(factor: float = 10.0, minimum: int = 1000) -> tuple[Lexicon, Lexicon]:
+    """``(builtin, extra)``: ``extra`` has ``(factor - 1) x`` as many made-up entries as the
+    built-in lexicon (at least ``(factor - 1) x minimum`` when the built-in one is small or
+    absent), so that built-in + extra is ``factor`` times the built-in lexicon."""
+    builtin = load_lexicon()
+    n = int((factor - 1) * max(len(builtin), minimum))
+    return builtin, Lexicon(synthetic_entries(n, taken={e.name for e in builtin.entries}))
+
+
+def _fresh(rule):
+    """A new instance of a rule (so no per-instance cache is shared), or the rule itself."""
+    try:
+        return type(rule)()
+    except TypeError:
+        return rule
+
+
+def scaling(docs: Sequence[str], reps: int = 5, factor: float = 10.0) -> dict:
+    """Throughput with the built-in lexicon vs a ``factor`` times larger one, alternating
+    runs; the slowdown is ``median(big) / median(builtin) - 1``."""
+    builtin, extra = big_lexicon(factor)
+    base = textmend.get_pipeline()
+    small_p = Pipeline(rules=[_fresh(r) for r in base.rules], unsafe_fixes=base.unsafe_fixes, **base.options)
+    big_p = Pipeline(rules=[_fresh(r) for r in base.rules], unsafe_fixes=base.unsafe_fixes,
+                     lexicon=extra, **base.options)
+    small_p.lexicon  # noqa: B018  the built-in one, already loaded
+    t = time.perf_counter()
+    big_p.lexicon  # noqa: B018  builtin.extended(extra): built outside the timings
+    build_s = time.perf_counter() - t
+    for p in (small_p, big_p):
+        p.mend("warm up: a two -day visit .Then")
+    times: dict[str, list[float]] = {"builtin": [], "big": []}
+    outs: dict[str, list[str]] = {}
+    for _ in range(reps):
+        for key, p in (("builtin", small_p), ("big", big_p)):
+            gc.collect()
+            t = time.perf_counter()
+            outs[key] = [p.mend(d) for d in docs]
+            times[key].append(time.perf_counter() - t)
+    nb = sum(len(d.encode("utf-8")) for d in docs)
+    ms, mb = statistics.median(times["builtin"]), statistics.median(times["big"])
+    differs = sum(a != b for a, b in zip(outs["builtin"], outs["big"]))
+    return {"docs": len(docs), "bytes": nb, "reps": reps,
+            "builtin_entries": len(builtin), "builtin_variants": len(builtin.variants),
+            "big_entries": len(big_p.lexicon), "big_variants": len(big_p.lexicon.variants),
+            "factor": len(big_p.lexicon) / max(len(builtin), 1), "big_build_s": build_s,
+            "builtin_mb_per_s": nb / 1e6 / ms, "big_mb_per_s": nb / 1e6 / mb, "slowdown": mb / ms - 1,
+            "runs_builtin_s": times["builtin"], "runs_big_s": times["big"], "docs_output_differs": differs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench
+
+    ap = argparse.ArgumentParser(description="throughput with the built-in lexicon vs a larger synthetic one")
+    ap.add_argument("--factor", type=float, default=10.0)
+    ap.add_argument("--mb", type=float, default=1.0)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--dump", type=Path, help="also write the synthetic entries as TOML here and stop")
+    args = ap.parse_args(argv)
+    if args.factor <= 1 or args.reps < 1 or args.mb <= 0:
+        ap.error("--factor must be > 1, --reps >= 1, --mb > 0")
+    if args.dump:
+        _, extra = big_lexicon(args.factor)
+        with args.dump.open("w", encoding="utf-8") as fh:
+            for e in extra.entries:
+                fh.write("[[entry]]\n")
+                for k, v in e.to_dict().items():
+                    fh.write(f"{k} = {_toml(v)}\n")
+                fh.write("\n")
+        print(f"{len(extra)} entries written to {args.dump}")
+        return 0
+    try:
+        docs = bench.stride_subset(bench.news_docs(), args.mb * 1e6)
+    except bench.MissingCorpus as exc:
+        print(f"lexicon_scaling: {exc}", file=sys.stderr)
+        return 2
+    r = scaling(docs, args.reps, args.factor)
+    print(f"{r['docs']} docs, {r['bytes'] / 1e6:.2f} MB, {r['reps']} reps")
+    print(f"built-in: {r['builtin_entries']} entries, {r['builtin_mb_per_s']:.2f} MB/s")
+    print(f"big:      {r['big_entries']} entries ({r['factor']:.1f}x, extended in {r['big_build_s']:.2f} s), "
+          f"{r['big_mb_per_s']:.2f} MB/s")
+    print(f"slowdown {r['slowdown']:+.1%} (goal < +10 %); documents whose output changed: {r['docs_output_differs']}")
+    return 0
+
+
+def _toml(v) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml(x) for x in v) + "]"
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+if __name__ == "__main__":
+    sys.exit(main())

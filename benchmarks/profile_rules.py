@@ -1,0 +1,168 @@
+#!/usr/bin/env python
+"""Where textmend spends its time: seconds and edits per rule, and cProfile hot spots.
+
+    .venv/bin/python benchmarks/profile_rules.py [--corpus news|curly] [--mb 1.0] [--top 20]
+
+Each rule of ``textmend.get_pipeline()`` (whatever rules exist when it runs) is wrapped in a
+:class:`TimedRule` proxy that delegates ``find`` and records its time and output; the
+pipeline's own work (applying edits, protected spans, offset mapping) is the rest of the
+total.  ``bench.py`` calls :func:`rule_profile` and :func:`hotspots`.
+"""
+from __future__ import annotations
+
+import cProfile
+import gc
+import os
+import pstats
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import textmend
+from textmend import Edit, Pipeline, Rule
+
+
+class TimedRule(Rule):
+    """A proxy that times another rule's ``find`` and counts what it returns."""
+
+    _COPY = ("code", "name", "family", "safety", "description", "default_enabled", "respects_protected")
+
+    def __init__(self, inner: Rule):
+        self.inner = inner
+        for attr in self._COPY:
+            setattr(self, attr, getattr(inner, attr))
+        self.seconds = 0.0
+        self.calls = 0
+        self.found_edits = 0
+        self.found_flags = 0
+
+    def find(self, text, ctx):
+        t = time.perf_counter()
+        out = self.inner.find(text, ctx)
+        if out is not None and not isinstance(out, list):
+            out = list(out)  # a generator does its work here: time it
+        self.seconds += time.perf_counter() - t
+        self.calls += 1
+        for item in out or ():
+            if isinstance(item, Edit):
+                self.found_edits += 1
+            else:
+                self.found_flags += 1
+        return out
+
+    def __getattr__(self, name):  # anything else a rule or the pipeline may ask for
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+def timed_pipeline(base: Pipeline | None = None) -> Pipeline:
+    """A pipeline with the same rules, options and lexicon as ``base`` (default:
+    ``textmend.get_pipeline()``), each rule wrapped in a :class:`TimedRule`."""
+    base = base or textmend.get_pipeline()
+    p = Pipeline(rules=[TimedRule(r) for r in base.rules], unsafe_fixes=base.unsafe_fixes,
+                 lexicon=getattr(base, "_lexicon_arg", None), **base.options)
+    p.lexicon  # noqa: B018  load it now, outside the timings
+    return p
+
+
+def rule_profile(docs: Sequence[str], base: Pipeline | None = None) -> dict:
+    """Run ``docs`` once through a timed copy of the pipeline; one row per rule."""
+    p = timed_pipeline(base)
+    p.explain("warm up: a two -day visit .Then")
+    for r in p.rules:
+        r.seconds, r.calls, r.found_edits, r.found_flags = 0.0, 0, 0, 0
+    final: Counter[str] = Counter()
+    sugg: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
+    gc.collect()
+    t = time.perf_counter()
+    for d in docs:
+        res = p.explain(d)
+        final.update(e.rule for e in res.edits)
+        sugg.update(e.rule for e in res.suggestions)
+        flags.update(f.rule for f in res.flags)
+    total = time.perf_counter() - t
+    in_rules = sum(r.seconds for r in p.rules)
+    nb = sum(len(d.encode("utf-8")) for d in docs)
+    rows = [{"code": r.code, "name": r.name, "family": r.family, "seconds": r.seconds,
+             "share": r.seconds / total if total else 0.0, "us_per_kb": r.seconds * 1e6 / (nb / 1000),
+             "calls": r.calls, "found_edits": r.found_edits, "found_flags": r.found_flags,
+             "final_edits": final.get(r.code, 0), "suggestions": sugg.get(r.code, 0),
+             "flags": flags.get(r.code, 0)} for r in p.rules]
+    return {"docs": len(docs), "bytes": nb, "total_s": total, "rules": rows,
+            "pipeline_s": total - in_rules, "pipeline_share": (total - in_rules) / total if total else 0.0}
+
+
+def _where(filename: str, line: int, func: str) -> str:
+    if filename == "~":
+        return func  # a built-in
+    f = filename.replace(os.sep, "/")
+    for marker in ("/src/", "/site-packages/", "/lib/python3"):
+        if marker in f:
+            f = f.split(marker, 1)[1]
+            break
+    else:
+        f = Path(f).name
+    return f"{f}:{line}({func})"
+
+
+def hotspots(docs: Sequence[str], top: int = 20) -> dict:
+    """cProfile of ``textmend.mend`` over ``docs``: the functions with the most own time."""
+    mend = textmend.mend
+    mend("warm up: a two -day visit .Then")
+    prof = cProfile.Profile()
+    gc.collect()
+    prof.enable()
+    for d in docs:
+        mend(d)
+    prof.disable()
+    st = pstats.Stats(prof)
+    total = st.total_tt or 1e-9
+    rows = []
+    for (fn, line, func), (cc, nc, tt, ct, _callers) in st.stats.items():
+        rows.append({"function": _where(fn, line, func), "calls": nc, "tottime_s": tt, "cumtime_s": ct,
+                     "tottime_share": tt / total, "cumtime_share": ct / total})
+    by_own = sorted(rows, key=lambda r: -r["tottime_s"])[:top]
+    mine = sorted((r for r in rows if r["function"].startswith("textmend/")), key=lambda r: -r["cumtime_s"])[:top]
+    return {"docs": len(docs), "bytes": sum(len(d.encode("utf-8")) for d in docs), "profiled_s": total,
+            "top": by_own, "textmend_by_cumulative": mine}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench
+
+    ap = argparse.ArgumentParser(description="per-rule timings and cProfile hot spots")
+    ap.add_argument("--corpus", choices=("news", "curly"), default="news")
+    ap.add_argument("--mb", type=float, default=1.0, help="how much text to run (default 1 MB)")
+    ap.add_argument("--top", type=int, default=20)
+    args = ap.parse_args(argv)
+    try:
+        docs = (bench.stride_subset(bench.news_docs(), args.mb * 1e6) if args.corpus == "news"
+                else bench.curly_docs(int(args.mb * 1e6)))
+    except bench.MissingCorpus as exc:
+        print(f"profile_rules: {exc}", file=sys.stderr)
+        return 2
+    r = rule_profile(docs)
+    print(f"{r['docs']} docs, {r['bytes'] / 1e6:.2f} MB, {r['total_s']:.2f} s")
+    for row in sorted(r["rules"], key=lambda x: -x["seconds"]):
+        print(f"  {row['code']:<7}{row['name'][:28]:<29}{row['seconds']:8.3f} s {row['share']:6.1%}"
+              f"  found {row['found_edits']:>6} flags {row['found_flags']:>5} final {row['final_edits']:>6}")
+    print(f"  {'pipeline':<36}{r['pipeline_s']:8.3f} s {r['pipeline_share']:6.1%}")
+    h = hotspots(docs, args.top)
+    print(f"\ncProfile, by own time ({h['profiled_s']:.2f} s profiled):")
+    for row in h["top"]:
+        print(f"  {row['tottime_share']:6.1%} own {row['cumtime_share']:6.1%} cum {row['calls']:>9}  {row['function']}")
+    print("\ntextmend functions by cumulative time:")
+    for row in h["textmend_by_cumulative"]:
+        print(f"  {row['cumtime_share']:6.1%} cum {row['tottime_share']:6.1%} own {row['calls']:>9}  {row['function']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

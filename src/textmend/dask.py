@@ -1,0 +1,383 @@
+"""textmend on Dask: data frames, bags, and files too large for one machine's patience.
+
+* :func:`mend_dataframe`: a Dask DataFrame with a text column mended (optionally a column of
+  edit counts and one of JSON edit reports);
+* :func:`mend_bag`: a Dask Bag of texts (or of dicts, with ``fields=``) mended;
+* :func:`mend_paths`: text or JSON Lines files read in blocks on a cluster, mended and
+  written as ``output_dir/<input name>/part-00000.<ext>``: what ``textmend --engine dask``
+  runs.
+
+Each worker process builds the pipeline and loads the lexicon once: the options go into the
+task graph once (one key that every task depends on, so Dask sends it to each worker once)
+as a :class:`textmend.batch.PipelineSpec`, and workers keep the built pipeline in a
+per-process cache keyed by the options' hash.  A user lexicon (a TOML path or a
+:class:`textmend.Lexicon`) is read on the client and travels as its entries.
+
+Importing this module does not import Dask; the functions do (``pip install 'textmend[dask]'``).
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .batch import (FORMATS, InputError, PipelineSpec, _is_missing, as_spec, mend_line,
+                    pipeline_for, report_json)
+
+DEFAULT_MIN_BLOCK = 1 << 20  # 1 MiB
+DEFAULT_MAX_BLOCK = 64 << 20  # 64 MiB
+
+
+def _need_dask(what: str = "textmend.dask") -> None:
+    try:
+        import dask  # noqa: F401
+    except ImportError:
+        raise ImportError(f"{what} needs Dask: pip install 'textmend[dask]'") from None
+
+
+def _options_key(spec: PipelineSpec) -> Any:
+    """The options as one graph key (a Delayed): sent to each worker once, not per task."""
+    import dask
+
+    return dask.delayed(spec, name=f"textmend-options-{spec.token}", pure=True)
+
+
+# -- data frames ----------------------------------------------------------------------------
+
+
+def _mend_frame(pdf: Any, spec: PipelineSpec, column: str, edits_column: str | None,
+                report_column: str | None) -> Any:
+    import pandas as pd
+
+    p = pipeline_for(spec)
+    s = pdf[column]
+    texts: list[Any] = []
+    counts: list[int] = []
+    reports: list[Any] = []
+    for v in s.tolist():
+        if _is_missing(v):
+            texts.append(v)
+            counts.append(0)
+            reports.append(None)
+            continue
+        r = p.explain(v)
+        texts.append(r.text)
+        if edits_column:
+            counts.append(len(r.edits))
+        if report_column:
+            reports.append(report_json(r))
+    out = pdf.copy(deep=False)
+    out[column] = pd.Series(texts, index=pdf.index, dtype=s.dtype, name=column)
+    if edits_column:
+        out[edits_column] = pd.Series(counts, index=pdf.index, dtype="int64")
+    if report_column:
+        out[report_column] = pd.Series(reports, index=pdf.index, dtype=_report_dtype(s.dtype))
+    return out
+
+
+def _report_dtype(text_dtype: Any) -> Any:
+    import pandas as pd
+
+    return text_dtype if isinstance(text_dtype, pd.StringDtype) else object
+
+
+def mend_dataframe(ddf: Any, column: str = "text", *, edits_column: str | None = None,
+                   report_column: str | None = None, **options: Any) -> Any:
+    """``ddf`` with ``column`` mended (lazily: call ``.compute()`` or write it out).
+
+    ``edits_column`` adds the number of applied edits per row, ``report_column`` the JSON
+    report of the edits, flags and suggestions (see :func:`textmend.batch.report_json`).
+    Missing values stay missing (0 edits, no report).  ``options`` are those of
+    :func:`textmend.mend` (``lexicon=``, ``select=``, ``unsafe_fixes=`` ...).
+
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> ddf = dd.from_pandas(pd.DataFrame({"text": ["a four -day visit", "ok"]}), npartitions=2)
+    >>> mend_dataframe(ddf, edits_column="n").compute()["n"].tolist()
+    [1, 0]
+    """
+    _need_dask()
+    if column not in ddf.columns:
+        raise KeyError(f"no column {column!r} (columns: {', '.join(map(str, ddf.columns))})")
+    for name in (edits_column, report_column):
+        if name is not None and (not isinstance(name, str) or name == column):
+            raise ValueError(f"edits_column/report_column must be new column names, not {name!r}")
+    spec = as_spec(options)
+    meta = _mend_frame(ddf._meta, spec, column, edits_column, report_column)
+    return ddf.map_partitions(_mend_frame, _options_key(spec), column, edits_column,
+                              report_column, meta=meta)
+
+
+# -- bags ---------------------------------------------------------------------------------
+
+
+def _mend_items(items: Iterable[Any], spec: PipelineSpec, fields: Sequence[str] | None) -> list[Any]:
+    p = pipeline_for(spec)
+    if fields is None:
+        return [p.explain(t).text for t in items]
+    out = []
+    for rec in items:
+        rec = dict(rec)
+        for f in fields:
+            v = rec.get(f)
+            if isinstance(v, str):
+                rec[f] = p.explain(v).text
+        out.append(rec)
+    return out
+
+
+def mend_bag(bag: Any, *, fields: Sequence[str] | None = None, **options: Any) -> Any:
+    """A Dask Bag of texts, mended (lazily).  With ``fields=("text", ...)`` the bag holds
+    dicts (records of JSON Lines, say) and the string values of those keys are mended.
+
+    >>> import dask.bag as db
+    >>> mend_bag(db.from_sequence(["a four -day visit", "ok"])).compute()
+    ['a four-day visit', 'ok']
+    """
+    _need_dask()
+    if isinstance(fields, str):
+        fields = (fields,)
+    spec = as_spec(options)
+    return bag.map_partitions(_mend_items, _options_key(spec), None if fields is None else tuple(fields))
+
+
+# -- files --------------------------------------------------------------------------------
+
+
+class _BlockError(Exception):
+    """Raised in a worker: ``path``, byte offset of the line, what is wrong."""
+
+    def __init__(self, path: str, pos: int, problem: str, utf8: bool = False):
+        super().__init__(path, pos, problem, utf8)
+        self.path, self.pos, self.problem, self.utf8 = path, pos, problem, utf8
+
+
+def _iter_block(f: Any, offset: int, length: int | None) -> Iterable[tuple[int, bytes]]:
+    """The lines (with ``\\n``) that *start* in ``[offset, offset + length)``, with positions."""
+    if offset > 0:
+        f.seek(offset - 1)
+        if f.read(1) != b"\n":
+            f.readline()  # the rest of a line that belongs to the block before
+    pos = f.tell() if offset > 0 else 0
+    end = math.inf if length is None else offset + length
+    while pos < end:
+        line = f.readline()
+        if not line:
+            break
+        yield pos, line
+        pos += len(line)
+
+
+def _mend_block(path: str, offset: int, length: int | None, compression: str | None,
+                out_path: str, fmt: str, fields: tuple[str, ...], spec: PipelineSpec) -> int:
+    import fsspec
+
+    p = pipeline_for(spec)
+    n = 0
+    with fsspec.open(path, "rb", compression=compression) as f, \
+            fsspec.open(out_path, "w", encoding="utf-8", newline="") as out:
+        for pos, raw in _iter_block(f, offset, length):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _BlockError(path, pos + exc.start, "invalid UTF-8", utf8=True) from None
+            try:
+                out.write(mend_line(line, p, fmt, fields))
+            except InputError as exc:
+                raise _BlockError(path, pos, str(exc)) from None
+            except TypeError as exc:
+                raise _BlockError(path, pos, str(exc)) from None
+            n += 1
+    return n
+
+
+def _line_number(path: str, pos: int) -> int | None:
+    import fsspec
+
+    try:
+        with fsspec.open(path, "rb", compression="infer") as f:
+            n, seen = 1, 0
+            while seen < pos:
+                chunk = f.read(min(1 << 20, pos - seen))
+                if not chunk:
+                    break
+                n += chunk.count(b"\n")
+                seen += len(chunk)
+            return n
+    except OSError:
+        return None
+
+
+def _output_names(paths: list[str]) -> list[str]:
+    from fsspec.utils import infer_compression
+
+    names, used = [], set()
+    for path in paths:
+        base = path.rstrip("/").rsplit("/", 1)[-1]
+        if infer_compression(base):
+            base = base.rsplit(".", 1)[0]
+        stem = base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
+        stem = stem or "input"
+        name, k = stem, 2
+        while name in used:
+            name, k = f"{stem}-{k}", k + 1
+        used.add(name)
+        names.append(name)
+    return names
+
+
+def _expand(paths: Sequence[str]) -> list[tuple[Any, str, int]]:
+    """``(filesystem, path, size)`` for every input; globs are expanded, in order."""
+    import fsspec
+
+    out = []
+    for raw in paths:
+        if raw == "-":
+            raise ValueError("the dask engine reads files, not standard input ('-')")
+        fs, _, found = fsspec.get_fs_token_paths(str(raw))
+        if not found or (len(found) == 1 and not fs.exists(found[0])):
+            raise FileNotFoundError(f"{raw}: no such file")
+        for path in found:
+            if fs.isdir(path):
+                raise IsADirectoryError(f"{raw}: is a directory")
+            out.append((fs, fs.unstrip_protocol(path) if "://" in str(raw) else path, fs.size(path)))
+    return out
+
+
+def _nthreads(client: Any) -> int:
+    if client is None:
+        return os.cpu_count() or 1
+    try:
+        return max(1, sum(client.nthreads().values()))
+    except Exception:  # noqa: BLE001
+        return os.cpu_count() or 1
+
+
+def _blocksize(total: int, nthreads: int, blocksize: Any) -> int:
+    if blocksize is not None:
+        from dask.utils import parse_bytes
+
+        bs = parse_bytes(blocksize) if isinstance(blocksize, str) else int(blocksize)
+        if bs < 1:
+            raise ValueError(f"blocksize must be positive, not {blocksize!r}")
+        return bs
+    # about four blocks per worker thread, each between 1 and 64 MiB
+    return int(min(DEFAULT_MAX_BLOCK, max(DEFAULT_MIN_BLOCK, total / (4 * nthreads))))
+
+
+_LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "sync", "single-threaded")
+
+
+def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
+               fields: Sequence[str] = ("text",), scheduler: str | None = None,
+               options: dict[str, Any] | None = None, blocksize: int | str | None = None) -> int:
+    """Mend text or JSON Lines files with Dask; return an exit code (0 ok, 2 error).
+
+    Each input is read in blocks of whole lines (``blocksize`` bytes, default: about four
+    blocks per worker thread, 1 to 64 MiB; compressed inputs are one block each) and
+    written to ``output_dir/<input name without extension>/part-00000.txt`` (or
+    ``.jsonl``), one part per block, in order: concatenating the parts gives exactly what
+    :func:`textmend.batch.mend_lines` gives for the whole file.  ``fmt="text"``: every line
+    is one document.  ``fmt="jsonl"``: every line is a JSON object whose ``fields`` are
+    mended.  Old ``part-*`` files of that format in those folders are removed first.
+
+    ``scheduler``: the address of a running Dask scheduler (``tcp://host:8786``), or
+    ``"threads"``, ``"processes"``, ``"synchronous"``; None starts a local cluster (one
+    process per CPU) when there is more than one block.  The workers must see the input and
+    output paths (a shared file system, or fsspec URLs such as ``s3://...``).
+    ``options`` are the :func:`textmend.mend` options.  Errors are reported on stderr as
+    ``textmend: <path>: line N: <problem>``.
+    """
+    client = cluster = None
+    try:
+        _need_dask("--engine dask")
+        import dask
+        import fsspec
+        from fsspec.utils import infer_compression
+
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        if isinstance(fields, str):
+            fields = (fields,)
+        fields = tuple(fields)
+        if fmt == "jsonl" and (not fields or not all(isinstance(f, str) for f in fields)):
+            raise ValueError(f"fields must be a list of field names, not {fields!r}")
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        if not paths:
+            raise ValueError("no input files")
+        spec = PipelineSpec(options)  # reads lexicon files here: errors now, not on a worker
+        inputs = _expand([os.fspath(p) for p in paths])
+
+        if scheduler is not None and scheduler not in _LOCAL_SCHEDULERS:
+            from distributed import Client
+
+            try:
+                client = Client(scheduler, set_as_default=False, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ConnectionError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
+        total = sum(size for _, _, size in inputs)
+        nthreads = _nthreads(client)
+        bs = _blocksize(total, nthreads, blocksize)
+
+        out_fs, _, (out_root,) = fsspec.get_fs_token_paths(os.fspath(output_dir))
+        ext = "txt" if fmt == "text" else "jsonl"
+        key = _options_key(spec)
+        tasks = []
+        for (fs, path, size), name in zip(inputs, _output_names([p for _, p, _ in inputs])):
+            folder = f"{out_root.rstrip('/')}/{name}"
+            out_fs.makedirs(folder, exist_ok=True)
+            for old in out_fs.glob(f"{folder}/part-*.{ext}"):
+                out_fs.rm(old)
+            compression = infer_compression(path)
+            if compression:
+                blocks = [(0, None)]
+            else:
+                n = max(1, math.ceil(size / bs))
+                blocks = [(i * bs, bs if i < n - 1 else None) for i in range(n)]
+            for i, (offset, length) in enumerate(blocks):
+                out_path = out_fs.unstrip_protocol(f"{folder}/part-{i:05d}.{ext}")
+                tasks.append(dask.delayed(_mend_block, pure=False)(
+                    path, offset, length, compression, out_path, fmt, fields, key,
+                    dask_key_name=f"textmend-block-{name}-{i:05d}-{spec.token[:8]}"))
+
+        if client is not None:
+            client.gather(client.compute(tasks))
+        elif scheduler is not None:
+            dask.compute(*tasks, scheduler=scheduler)
+        elif len(tasks) == 1:
+            dask.compute(*tasks, scheduler="synchronous")
+        else:
+            try:
+                from distributed import Client, LocalCluster
+            except ImportError:
+                dask.compute(*tasks, scheduler="processes")
+            else:
+                workers = max(1, min(os.cpu_count() or 1, len(tasks)))
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+                client = Client(cluster, set_as_default=False)
+                client.gather(client.compute(tasks))
+        return 0
+    except _BlockError as exc:
+        if exc.utf8:
+            where = f"invalid UTF-8 at byte {exc.pos}"
+        else:
+            line = _line_number(exc.path, exc.pos)
+            where = f"line {line}: {exc.problem}" if line else f"byte {exc.pos}: {exc.problem}"
+        print(f"textmend: {exc.path}: {where}", file=sys.stderr)
+    except (OSError, ValueError, TypeError, ImportError, KeyError) as exc:
+        msg = str(exc)
+        if isinstance(exc, OSError) and exc.strerror:
+            msg = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+        print(f"textmend: {msg}", file=sys.stderr)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    return 2
+
+
+__all__ = ["mend_bag", "mend_dataframe", "mend_paths"]

@@ -1,0 +1,151 @@
+"""Evidence from context, shared by the name, possessive and casing rules.
+
+Every name repair needs evidence before it fires: where the word stands (mid-sentence or
+at a sentence start, in an ALL-CAPS headline, inside a larger proper name), what stands
+next to it (a title, a first name), and what the rest of the document says (the canonical
+name used elsewhere).  The helpers here answer those questions cheaply.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import regex
+
+#: a word: letters and combining marks, hyphenated parts allowed ("Jong-oun", "Nouvelle-Delhi")
+WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*")
+#: a capitalised word (initial upper case letter)
+CAP_WORD = regex.compile(r"(?<![\p{L}\p{M}\d_-])\p{Lu}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*")
+
+#: titles and roles that introduce a person's name
+TITLES = frozenset("""
+President Vice-President Premier Minister Chancellor Secretary Secretary-General Prime
+King Queen Prince Princess Emir Sheikh Sheik Sultan Pope Ayatollah Mr Mrs Ms Dr Sir Dame Lord
+General Gen Marshal Admiral Colonel Commander Leader leader Governor Senator Representative Rep
+Mayor Commissioner Chairman Chairwoman Chair Speaker Ambassador Envoy envoy Spokesman
+spokesman Spokeswoman spokeswoman spokesperson Director Chief chief Patriarch Cardinal Archbishop
+Judge Justice Foreign Defence Defense counterpart Crown Deputy Opposition opposition dictator
+strongman Comrade Marshal Field Officer Captain Lieutenant Monsieur Madame Herr Frau Señor
+""".split())
+
+#: words after which a capitalised word does not start a sentence of prose
+SENTENCE_END = ".!?\n\r:|•"
+OPENERS = "\"'“‘«([—–-*"
+
+MONTHS_DAYS = frozenset("""January February March April May June July August September October
+November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
+
+#: a sentence in which one of these appears is about sport: club names look like cities
+SPORT = re.compile(r"\b(?:beat|beats|goals?|striker|midfielder|defender|goalkeeper|coach|"
+                   r"league|Serie|Liga|Bundesliga|Champions|club|draw|drew|fixture|match|"
+                   r"season|squad|signed|transfer|kick-off|stadium|fans|title|cup|Cup|UEFA|FIFA|"
+                   r"scored|playing|played|player|team|manager|relegation|promoted)\b")
+
+FUNCTION_WORDS = frozenset("""
+a an the and or but nor of in on at to for with by from as than that which who whom whose
+this these those it its is are was were be been being has have had having do does did will
+would shall should can could may might must not no so if then there here also only even
+just still yet about after before over under again said says say told tells added adds
+while when where what how why because though although since until unless into onto upon
+he she they we you i him her them us me his their our your my
+""".split())
+
+
+def is_english_word(word: str) -> bool:
+    """True when ``word`` (any case) is in the English word list shipped with the lexicon."""
+    return word.lower() in _english()
+
+
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    try:
+        from .lexicon import english_words
+    except ImportError:  # word list not built: every word counts as unknown
+        return frozenset()
+    return english_words()
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """True when the word at ``start`` begins a sentence (or the text, or a line)."""
+    i = start - 1
+    while i >= 0 and (text[i] in " \t" or text[i] in OPENERS):
+        i -= 1
+    return i < 0 or text[i] in SENTENCE_END
+
+
+_PREV = regex.compile(r"(\p{L}[\p{L}\p{M}-]*)\.?[ \t]+$")
+
+
+def prev_word(text: str, start: int) -> tuple[str, int]:
+    """The word right before ``start`` (only spaces, or a full stop and spaces, between)
+    and its start; ('', -1) if there is none."""
+    lo = max(0, start - 60)
+    m = _PREV.search(text, lo, start)
+    if not m:
+        return "", -1
+    return m.group(1), m.start(1)
+
+
+def next_word(text: str, end: int) -> tuple[str, int]:
+    """The word right after ``end`` (only spaces between), and its start; ('', -1) if none."""
+    i = end
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if i == end:
+        return "", -1
+    m = WORD.match(text, i)
+    return (m.group(), i) if m else ("", -1)
+
+
+class CapsLines:
+    """Which lines of a text are ALL-CAPS (headlines, captions): names there stay as they are."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._cache: dict[int, bool] = {}
+
+    def __call__(self, pos: int) -> bool:
+        text = self.text
+        ls = text.rfind("\n", 0, pos) + 1
+        got = self._cache.get(ls)
+        if got is None:
+            le = text.find("\n", pos)
+            line = text[ls:le if le >= 0 else len(text)]
+            words = [w for w in WORD.findall(line) if len(w) > 1]
+            upper = sum(1 for w in words if w.isupper())
+            got = len(words) >= 2 and upper / len(words) >= 0.6
+            self._cache[ls] = got
+        return got
+
+
+def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Rough start and end of the sentence around ``pos``."""
+    s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("? ", 0, pos),
+            text.rfind("! ", 0, pos))
+    ends = [i for i in (text.find(". ", pos), text.find("\n", pos), text.find("? ", pos),
+                        text.find("! ", pos)) if i >= 0]
+    return (s + 1 if s >= 0 else 0), (min(ends) if ends else len(text))
+
+
+def sporty(text: str, pos: int) -> bool:
+    """True when the sentence around ``pos`` is about sport (clubs are named after cities)."""
+    s, e = sentence_bounds(text, pos)
+    return bool(SPORT.search(text, s, e))
+
+
+def apostrophe(text: str) -> str:
+    """The apostrophe the document already uses for possessives: ’ or '."""
+    curly = text.count("’s") + text.count("’t")
+    straight = text.count("'s") + text.count("'t")
+    return "’" if curly > straight else "'"
+
+
+class DocWords:
+    """The set of words a document uses, for evidence like 'the canonical name is used
+    elsewhere in the same document'."""
+
+    def __init__(self, text: str):
+        self.words = set(WORD.findall(text))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.words

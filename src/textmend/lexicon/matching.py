@@ -1,0 +1,151 @@
+"""Indexes over a :class:`~textmend.lexicon.Lexicon` for the name rules.
+
+* ``caps``: ``"MACRON"`` → ``"Macron"`` (proper-case forms of names, for ALL-CAPS repairs);
+* ``dropped``: ``"Nicols"`` → ``"Nicolás"`` (what is left of a name when a lossy pipeline
+  drops its non-ASCII letters);
+* ``skeletons``: a transliteration-neutral key (``Poutine``, ``Poetin`` and ``Putin`` all
+  give ``putin``) so that foreign transliterations not listed as variants are still found,
+  and fuzzy matching (rapidfuzz) runs over a small list of keys, never over raw text.
+
+>>> skeleton("Poutine"), skeleton("Poetin"), skeleton("Putyin"), skeleton("Putin")
+('putin', 'putin', 'putin', 'putin')
+>>> skeleton("Loukachenko") == skeleton("Lukaschenko") == skeleton("Lukashenko")
+True
+>>> skeleton("Selenskyj") == skeleton("Zelensky")
+True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from . import Entry, Lexicon, drop_non_ascii, strip_accents
+
+_EXTRA = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "Đ": "D",
+                        "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"})
+# ordered rewrites: foreign spellings of the same sounds collapse to one key
+_REWRITES = [
+    ("tsch", "ch"), ("sch", "sh"), ("szcz", "shch"), ("sz", "sh"), ("cz", "ch"), ("zh", "j"),
+    ("kh", "h"), ("ch", "sh"), ("ou", "u"), ("oe", "u"), ("dj", "j"), ("dzh", "j"), ("dz", "j"),
+    ("ph", "f"), ("w", "v"), ("ck", "k"), ("q", "k"), ("x", "ks"), ("c", "k"), ("z", "s"),
+    ("yj", "i"), ("ij", "i"), ("iy", "i"), ("yy", "i"), ("y", "i"), ("j", "i"), ("ee", "i"),
+]
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """A transliteration-neutral key for a name token."""
+    s = strip_accents(word.translate(_EXTRA)).lower().replace("-", "").replace("'", "")
+    for a, b in _REWRITES:
+        if a in s:
+            s = s.replace(a, b)
+    s = _DOUBLE.sub(r"\1", s)
+    if len(s) > 4 and s.endswith("e"):
+        s = s[:-1]
+    return s
+
+
+@dataclass
+class Target:
+    """What a token may stand for: the canonical token and its entry."""
+
+    canonical: str
+    entry: Entry
+
+
+@dataclass
+class NameIndex:
+    lexicon: Lexicon
+    caps: dict[str, str] = field(default_factory=dict)
+    dropped: dict[str, Target] = field(default_factory=dict)
+    skeletons: dict[str, Target] = field(default_factory=dict)
+    canonical_tokens: set[str] = field(default_factory=set)
+    first_names: set[str] = field(default_factory=set)
+    #: one-word names that take a possessive: places, organisations, people's surnames
+    heads: set[str] = field(default_factory=set)
+    _keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        lex = self.lexicon
+        ambiguous_caps: set[str] = set()
+        ambiguous_drop: set[str] = set()
+        ambiguous_skel: set[str] = set()
+        for e in lex.entries:
+            tokens = e.name.split()
+            self.canonical_tokens.update(tokens)
+            if e.kind == "person":
+                self.canonical_tokens.update(e.short.split())
+                self.first_names.update(tokens[:-len(e.short.split())] or [])
+            if e.kind == "person":
+                if len(e.short.split()) == 1:
+                    self.heads.add(e.short)
+            elif len(tokens) == 1:
+                self.heads.add(e.name)
+            # proper-case forms of surnames, places and organisations (not first names)
+            heads = e.short.split() if e.kind == "person" else tokens
+            for tok in heads:
+                if tok.upper() != tok and len(tok) > 1:
+                    old = self.caps.get(tok.upper())
+                    if old is not None and old != tok:
+                        ambiguous_caps.add(tok.upper())
+                    self.caps[tok.upper()] = tok
+            for tok in tokens:
+                if any(ord(c) > 127 for c in tok):
+                    d = drop_non_ascii(tok)
+                    if len(d) >= 2 and d != tok:
+                        old = self.dropped.get(d)
+                        if old is not None and old.canonical != tok:
+                            ambiguous_drop.add(d)
+                        self.dropped[d] = Target(tok, e)
+            # skeletons of surnames / single-word names only: they carry the identity
+            keys = e.short.split()[-1:] if e.kind == "person" else (tokens if len(tokens) == 1 else [])
+            for tok in keys:
+                if len(tok) < 4:
+                    continue
+                k = skeleton(tok)
+                old = self.skeletons.get(k)
+                if old is not None and old.canonical != tok:
+                    ambiguous_skel.add(k)
+                self.skeletons[k] = Target(tok, e)
+        for k in ambiguous_caps:
+            del self.caps[k]
+        for k in ambiguous_drop:
+            del self.dropped[k]
+        for k in ambiguous_skel:
+            del self.skeletons[k]
+        self._keys = tuple(sorted(self.skeletons))
+
+    def fuzzy(self, word: str, cutoff: float = 86.0) -> tuple[Target, float] | None:
+        """The closest name by skeleton (rapidfuzz ratio ≥ ``cutoff``), or None."""
+        return _fuzzy(self, word, cutoff)
+
+
+@lru_cache(maxsize=32768)
+def _fuzzy_key(keys: tuple[str, ...], key: str, cutoff: float):
+    return process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+
+
+def _fuzzy(index: NameIndex, word: str, cutoff: float):
+    key = skeleton(word)
+    if len(key) < 5:
+        return None
+    hit = index.skeletons.get(key)
+    if hit is not None:
+        return hit, 100.0
+    found = _fuzzy_key(index._keys, key, cutoff)
+    if not found:
+        return None
+    return index.skeletons[found[0]], float(found[1])
+
+
+def name_index(lexicon: Lexicon) -> NameIndex:
+    """The index for ``lexicon``, built once and kept on it."""
+    idx = getattr(lexicon, "_name_index", None)
+    if idx is None:
+        idx = NameIndex(lexicon)
+        lexicon._name_index = idx
+    return idx

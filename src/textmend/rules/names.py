@@ -1,0 +1,339 @@
+"""Names left in another language or mangled, repaired from the lexicon.
+
+=====  ====================  ===========================================================
+code   name                  what it repairs
+=====  ====================  ===========================================================
+TM401  foreign-name          a real foreign spelling listed in the lexicon
+                             (``Poutine`` → ``Putin``, ``Le Caire`` → ``Cairo``)
+TM402  dropped-letters       a name whose non-ASCII letters were lost
+                             (``Nicols Maduro`` → ``Nicolás Maduro``)
+TM403  transliteration       a foreign transliteration of a lexicon name found by its
+                             sound skeleton and fuzzy matching (``Medwedew`` → ``Medvedev``)
+TM404  given-name            a first name in another language next to a repaired or
+                             known surname (``Sergueï Lavrov`` → ``Sergei Lavrov``)
+=====  ====================  ===========================================================
+
+Evidence needed before an edit is safe: a capital letter in running prose (not in an
+ALL-CAPS line, not at a sentence start when the word is also an English word), not part of
+a larger proper name (``Chez Moscou``, ``Tokio Hotel``), not a city name in a sentence about
+sport (clubs), and for fuzzy matches a title or first name next to it or the canonical name
+elsewhere in the document.  Weaker evidence gives an unsafe edit (a suggestion).
+
+>>> from textmend import Pipeline
+>>> from textmend.lexicon import Lexicon, Entry
+>>> lex = Lexicon([Entry("Vladimir Putin", "person", "m", variants=("Poutine",)),
+...                Entry("Nicolás Maduro", "person", "m"), Entry("Moscow", "city", variants=("Moscou",))])
+>>> Pipeline(lexicon=lex, select=["TM4"]).mend("President Poutine met Nicols Maduro in Moscou, not at Chez Moscou.")
+'President Putin met Nicolás Maduro in Moscow, not at Chez Moscou.'
+>>> Pipeline(lexicon=lex, select=["TM4"]).mend("Poutine is a dish. We ate poutine in Montreal.")
+'Poutine is a dish. We ate poutine in Montreal.'
+"""
+from __future__ import annotations
+
+from ..edits import SAFE, UNSAFE, Edit
+from ..evidence import (CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
+                        next_word, prev_word, sentence_initial, sporty)
+from ..lexicon import Entry, drop_non_ascii, strip_accents
+from ..lexicon.matching import NameIndex, name_index, skeleton
+from .base import Context, Rule
+
+#: words that open the name of a place or club built on a city name ("Chez Moscou", "Hotel Moskau")
+NAME_OPENERS = frozenset("""Chez Café Cafe Hotel Hôtel Rue Place Via Plaza Bar Restaurant Club Real
+Sporting Dynamo Dinamo Lokomotiv Spartak Bayern Hertha Borussia Olympique Atlético Athletic Inter
+AC FC SC SSC Radio Teatro Théâtre Banco Banca Gare Porta Piazza Strada Calle Avenida Avenue Boulevard
+Grand Petit Le La Les Il Lo El Der Die Das""".split())
+PLACE_KINDS = ("city", "country", "region", "landmark")
+PARTICLES = frozenset("da de do dos das di del della van von der den al el bin ibn bint le la y".split())
+
+
+class Names(Rule):
+    code = "TM400"
+    name = "names"
+    family = "names"
+    description = "names left in another language or mangled, repaired from the lexicon"
+    subrules = (
+        ("TM401", "foreign-name", "a foreign spelling listed in the lexicon replaced by the English one"),
+        ("TM402", "dropped-letters", "a name that lost its accented letters restored"),
+        ("TM403", "transliteration", "a foreign transliteration matched to a lexicon name by sound and fuzzy matching"),
+        ("TM404", "given-name", "a first name in another language next to a known surname"),
+    )
+
+    def find(self, text: str, ctx: Context) -> list[Edit]:
+        lex = ctx.lexicon
+        if not len(lex):
+            return []
+        idx = name_index(lex)
+        caps = CapsLines(text)
+        doc = DocWords(text)
+        edits = self._scan(text, lex, idx, caps, doc)
+        for _ in range(3):  # evidence found further on may settle an earlier doubt
+            if not any(e.safety == UNSAFE for e in edits):
+                break
+            known = len(doc.words)
+            again = self._scan(text, lex, idx, caps, doc)
+            settled = again == edits and len(doc.words) == known
+            edits = again
+            if settled:
+                break
+        return edits
+
+    def _scan(self, text, lex, idx, caps, doc) -> list[Edit]:
+        edits: list[Edit] = []
+        taken_until = 0
+        multi_first = _multi_first(lex)
+        for m in CAP_WORD.finditer(text):
+            s, e = m.span()
+            if s < taken_until:
+                continue
+            word = m.group()
+            if word.isupper() and len(word) > 1:
+                continue  # ALL-CAPS words are the casing rules' business
+            # 1. exact variants, longest phrase first
+            hit = None
+            if word in multi_first:
+                hit = self._phrase(text, s, lex)
+            if hit is None:
+                v = lex.variant(word)
+                if v is not None:
+                    hit = (e, v[0], v[1])
+            if hit is not None:
+                end, target, entry = hit
+                ed = self._judge_variant(text, s, end, target, entry, caps, doc, idx)
+                if ed is not None:
+                    edits.append(ed)
+                    if ed.safety == SAFE:
+                        doc.words.update(target.split())
+                    edits.extend(self._given_names(text, s, entry, target, idx, caps, surname_was_foreign=True))
+                    taken_until = end
+                continue
+            if word in idx.canonical_tokens:
+                # a known name: a foreign first name may stand before it
+                if not caps(s):
+                    edits.extend(self._given_names(text, s, None, word, idx, caps, surname_was_foreign=False))
+                continue
+            # 2. letters dropped by a lossy pipeline
+            d = idx.dropped.get(word)
+            if d is not None:
+                ed = self._judge_dropped(text, s, e, d, caps, doc, idx)
+                if ed is not None:
+                    edits.append(ed)
+                    if ed.safety == SAFE:
+                        doc.words.add(ed.replacement)
+                continue
+            # 3. transliterations by sound skeleton, then fuzzy
+            if len(word) >= 5 and not is_english_word(word) and not caps(s):
+                got = self._judge_fuzzy(text, s, e, word, caps, doc, idx)
+                if got is not None:
+                    ed, entry = got
+                    edits.append(ed)
+                    if ed.safety == SAFE:
+                        doc.words.add(ed.replacement)
+                    edits.extend(self._given_names(text, s, entry, ed.replacement, idx, caps,
+                                                   surname_was_foreign=True))
+        return edits
+
+    # -- exact variants -------------------------------------------------------------
+    def _phrase(self, text: str, s: int, lex) -> tuple[int, str, Entry] | None:
+        """The longest multi-word variant starting at ``s``."""
+        words = []
+        pos = s
+        for _ in range(lex.max_words):
+            m = _ANY_WORD.match(text, pos)
+            if not m:
+                break
+            words.append((m.group(), m.end()))
+            if m.end() >= len(text) or text[m.end()] != " ":
+                break
+            pos = m.end() + 1
+        for n in range(len(words), 1, -1):
+            phrase = " ".join(w for w, _ in words[:n])
+            v = lex.variant(phrase)
+            if v is not None:
+                return words[n - 1][1], v[0], v[1]
+        return None
+
+    def _judge_variant(self, text, s, e, target, entry, caps, doc, idx) -> Edit | None:
+        found = text[s:e]
+        if caps(s) or not _free_standing(text, s, e, entry, idx):
+            return None
+        multi = " " in found
+        initial = sentence_initial(text, s)
+        if initial and not multi and (is_english_word(found) or found.lower() in doc):
+            return None  # "Poutine is a Canadian dish"
+        if found.lower() in doc and not multi:
+            return None  # the document uses the word in lower case: a common noun
+        safety, conf, why = SAFE, 0.95 if multi else 0.9, "listed foreign spelling"
+        if entry.kind in PLACE_KINDS and sporty(text, s):
+            safety, conf, why = UNSAFE, 0.5, "listed foreign spelling, but the sentence is about sport (a club?)"
+        elif initial and not multi and target not in doc and not _titled(text, s):
+            safety, conf, why = UNSAFE, 0.7, "listed foreign spelling at a sentence start, no other evidence"
+        return Edit(s, e, target, "TM401", "foreign-name", safety,
+                    f"{found!r} is the {_kind(entry)} spelling of {target!r} ({why})", conf)
+
+    # -- dropped letters ------------------------------------------------------------
+    def _judge_dropped(self, text, s, e, d, caps, doc, idx) -> Edit | None:
+        found = text[s:e]
+        if caps(s):
+            return None
+        entry = d.entry
+        same = _entry_neighbour(text, s, e, entry, idx)
+        msg = f"{found!r} is {d.canonical!r} without its accented letters"
+        if same:
+            return Edit(s, e, d.canonical, "TM402", "dropped-letters", SAFE, msg + f" (next to {same!r})", 0.95)
+        if len(found) >= 5 and not is_english_word(found) and _free_standing(text, s, e, entry, idx):
+            if _titled(text, s) or any(t in doc for t in entry.name.split() if t != d.canonical):
+                return Edit(s, e, d.canonical, "TM402", "dropped-letters", SAFE,
+                            msg + " (the name is used elsewhere in the text)", 0.85)
+            return Edit(s, e, d.canonical, "TM402", "dropped-letters", UNSAFE, msg + " (no other evidence)", 0.6)
+        return None
+
+    # -- transliterations -----------------------------------------------------------
+    def _judge_fuzzy(self, text, s, e, word, caps, doc, idx: NameIndex) -> tuple[Edit, Entry] | None:
+        if word in idx.first_names or word in MONTHS_DAYS:
+            return None
+        hit = idx.fuzzy(word)
+        if hit is None:
+            return None
+        target, score = hit
+        entry = target.entry
+        if target.canonical == word or strip_accents(target.canonical).lower() == strip_accents(word).lower():
+            return None
+        if not _free_standing(text, s, e, entry, idx):
+            return None
+        titled = _titled(text, s)
+        neighbour = _entry_neighbour(text, s, e, entry, idx)
+        elsewhere = target.canonical in doc or entry.name in text
+        exact = score >= 100.0
+        what = f"{word!r} sounds like {target.canonical!r} ({_kind(entry)})"
+        if entry.kind in PLACE_KINDS and sporty(text, s):
+            return None
+        if exact and (titled or neighbour or elsewhere):
+            why = "after a title" if titled else (f"next to {neighbour!r}" if neighbour else "the name is used elsewhere")
+            return Edit(s, e, target.canonical, "TM403", "transliteration", SAFE, f"{what}: {why}", 0.85), entry
+        if exact:
+            return Edit(s, e, target.canonical, "TM403", "transliteration", UNSAFE,
+                        f"{what}: no other evidence", 0.55), entry
+        if titled or neighbour:
+            return Edit(s, e, target.canonical, "TM403", "transliteration", UNSAFE,
+                        f"{what} (fuzzy score {score:.0f})", round(score / 100 * 0.7, 2)), entry
+        return None
+
+    # -- given names ----------------------------------------------------------------
+    def _given_names(self, text, s, entry, surname, idx: NameIndex, caps, surname_was_foreign) -> list[Edit]:
+        """First names before a surname: ``Sergueï Lavrov``, ``Alexandre Loukachenko``."""
+        people = [entry] if entry is not None and entry.kind == "person" else [
+            p for p in idx.lexicon.people.get(surname.split()[0], []) if p.short.split()[0] == surname.split()[0]]
+        if len(people) != 1:
+            return []
+        person = people[0]
+        given = person.name.split()[:-len(person.short.split())]
+        if not given:
+            return []
+        out = []
+        pos = s
+        for canon in reversed(given):
+            w, ws = prev_word(text, pos)
+            if not w or ws < 0 or not w[0].isupper() or text[ws + len(w):pos].strip():
+                break
+            if w == canon or strip_accents(w).lower() == strip_accents(canon).lower():
+                pos = ws
+                continue
+            if w in TITLES or sentence_initial(text, ws) and is_english_word(w):
+                break
+            foreign_letters = any(ord(c) > 127 for c in strip_accents(w)) or (
+                any(ord(c) > 127 for c in w) and strip_accents(w) != strip_accents(canon))
+            if drop_non_ascii(canon) == w:
+                out.append(Edit(ws, ws + len(w), canon, "TM404", "given-name", SAFE,
+                                f"{w!r} is {canon!r} without its accented letters, before {surname!r}", 0.9))
+            elif skeleton(w) == skeleton(canon) or _close(w, canon):
+                if surname_was_foreign or foreign_letters or any(ord(c) > 127 for c in w):
+                    out.append(Edit(ws, ws + len(w), canon, "TM404", "given-name", SAFE,
+                                    f"{w!r} is a foreign spelling of {canon!r}, before {surname!r}", 0.85))
+                else:
+                    out.append(Edit(ws, ws + len(w), canon, "TM404", "given-name", UNSAFE,
+                                    f"{w!r} may be a spelling of {canon!r}, before {surname!r}", 0.5))
+            else:
+                break
+            pos = ws
+        return out
+
+
+def _close(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(skeleton(a), skeleton(b)) >= 80
+
+
+def _kind(entry: Entry) -> str:
+    return {"person": "foreign", "country": "foreign", "city": "foreign"}.get(entry.kind, "foreign")
+
+
+def _titled(text: str, s: int) -> bool:
+    """A title or role stands right before the name (``President``, ``Mr``, ``leader``)."""
+    w, ws = prev_word(text, s)
+    if w in TITLES:
+        return True
+    # "President Recep Tayyip Erdoan": look past up to two capitalised first names
+    for _ in range(2):
+        if not w or not w[:1].isupper():
+            return False
+        w, ws = prev_word(text, ws)
+        if w in TITLES:
+            return True
+    return False
+
+
+def _entry_neighbour(text: str, s: int, e: int, entry: Entry, idx: NameIndex) -> str:
+    """A word right before or after the span that belongs to the same entry's name."""
+    tokens = set(entry.name.replace("-", " ").split()) | set(entry.short.split())
+    for v in entry.variants:
+        tokens.update(v.split())
+    dropped = {drop_non_ascii(t) for t in tokens}
+    w, ws = prev_word(text, s)
+    if w and text[ws + len(w):s].strip() == "" and (w in tokens or w in dropped) and w not in PARTICLES:
+        return w
+    w, ws = next_word(text, e)
+    if w and (w in tokens or w in dropped) and w not in PARTICLES:
+        return w
+    return ""
+
+
+def _free_standing(text: str, s: int, e: int, entry: Entry, idx: NameIndex) -> bool:
+    """False when the word is part of a larger proper name that is not this entry's
+    (``Chez Moscou``, ``Tokio Hotel``, ``Bayern München``)."""
+    name_tokens = set(entry.name.replace("-", " ").split()) | set(entry.short.split())
+    for v in entry.variants:
+        name_tokens.update(v.split())
+    w, ws = prev_word(text, s)
+    if w and w[0].isupper() and text[ws + len(w):s] in (" ", "\t"):
+        given = entry.name.split()[:-1] if entry.kind == "person" else []
+        if not (w in TITLES or w in name_tokens or w in idx.first_names or _adjective(w)
+                or any(_close(w, g) for g in given)
+                or w.lower() in FUNCTION_WORDS or w in MONTHS_DAYS
+                or (sentence_initial(text, ws) and is_english_word(w) and w not in NAME_OPENERS)
+                or (w in idx.canonical_tokens and entry.kind == "person")):
+            return False
+    w, ws = next_word(text, e)
+    if w and w[0].isupper() and not w.isupper():
+        if (w not in name_tokens and w not in idx.canonical_tokens and w not in MONTHS_DAYS
+                and idx.lexicon.variant(w) is None and w not in TITLES):
+            return False
+    return True
+
+
+def _adjective(w: str) -> bool:
+    """Nationality adjectives and similar words that may precede a name ("Russian", "Turkish")."""
+    return w.endswith(("an", "ish", "ese", "ian", "i", "ic", "ch")) and len(w) > 4
+
+
+import regex as _regex  # noqa: E402
+
+_ANY_WORD = _regex.compile(r"[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
+
+
+def _multi_first(lex) -> frozenset[str]:
+    got = getattr(lex, "_multi_first", None)
+    if got is None:
+        got = frozenset(v.split()[0] for v in lex.variants if " " in v)
+        lex._multi_first = got
+    return got

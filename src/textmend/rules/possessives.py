@@ -1,0 +1,155 @@
+"""Broken possessives on names.
+
+=====  ======================  ===========================================================
+code   name                    what it repairs
+=====  ======================  ===========================================================
+TM301  double-possessive       ``Washingtons's`` → ``Washington's``, ``XIS's`` → ``Xi's``
+TM302  missing-apostrophe      ``Serbias President`` → ``Serbia's President``,
+                               ``XIS visit`` → ``Xi's visit``
+TM303  stray-s                 ``the presence of XIS,`` → ``the presence of Xi,``,
+                               ``of Slovakies Robert Fico`` → ``of Slovakia Robert Fico``
+TM304  spaced-apostrophe       ``Putin ’ s`` → ``Putin’s``, ``Macron 's`` → ``Macron's``
+=====  ======================  ===========================================================
+
+A name counts only when the lexicon knows it (a single-word place, a person's surname, an
+organisation, or a listed foreign spelling of one), so ``James's``, ``Paris's``,
+``Kansas's``, ``the Netherlands' economy`` and ``the Browns`` stay as they are.  The
+apostrophe inserted is the one the document already uses.
+
+>>> from textmend import Pipeline
+>>> from textmend.lexicon import Lexicon, Entry
+>>> lex = Lexicon([Entry("Serbia", "country"), Entry("Washington", "city"), Entry("Xi Jinping", "person", "m", "Xi")])
+>>> p = Pipeline(lexicon=lex, select=["TM3"])
+>>> p.mend("Serbias President and Washingtons's position; Xi said XIS visit was long.")
+"Serbia's President and Washington's position; Xi said Xi's visit was long."
+>>> p.mend("James's book, Paris's mayor, Kansas's team, the Netherlands' economy.")
+"James's book, Paris's mayor, Kansas's team, the Netherlands' economy."
+"""
+from __future__ import annotations
+
+import regex
+
+from ..edits import SAFE, UNSAFE, Edit
+from ..evidence import (FUNCTION_WORDS, TITLES, CapsLines, DocWords, apostrophe, is_english_word,
+                        next_word, prev_word, sentence_initial)
+from ..lexicon.matching import NameIndex, name_index
+from .base import Context, Rule
+
+_DOUBLE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}]*?)[sS]([’'])s\b")
+_PLAIN_S = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{Lu}[\p{L}\p{M}]*?)(s|S|ies)\b(?![’'\-]\p{L})")
+_SPACED = regex.compile(r"(?<=[\p{L}\p{M}])(?: ([’']) ?| ?([’']) )s\b(?=[\s,.;:!?)]|$)")
+
+#: capitalised words after a name that show a possessive (``Serbias President``)
+POSSESSED_TITLES = TITLES | {"Foreign", "Defence", "Defense", "Interior", "Finance", "Supreme",
+                              "National", "Central", "Constitutional", "Communist", "Socialist",
+                              "Prime", "First", "Vice", "Deputy", "Chief", "Ministry", "Parliament",
+                              "Senate", "Congress", "Army", "Navy", "Embassy", "Government", "Cabinet"}
+
+
+class Possessives(Rule):
+    code = "TM300"
+    name = "possessives"
+    family = "possessives"
+    description = "broken possessives on names repaired"
+    subrules = (
+        ("TM301", "double-possessive", "a possessive S added twice removed (Washingtons's)"),
+        ("TM302", "missing-apostrophe", "the apostrophe of a possessive name restored (Serbias President)"),
+        ("TM303", "stray-s", "a stray S on a name removed (the presence of XIS,)"),
+        ("TM304", "spaced-apostrophe", "spaces around a possessive apostrophe removed (Putin ’ s)"),
+    )
+
+    def find(self, text: str, ctx: Context) -> list[Edit]:
+        edits: list[Edit] = []
+        if "’ s" in text or " 's" in text or " ’s" in text or "' s" in text:
+            for m in _SPACED.finditer(text):
+                apo = m.group(1) or m.group(2)
+                edits.append(Edit(m.start(), m.end(), apo + "s", "TM304", "spaced-apostrophe", SAFE,
+                                  "spaces around a possessive apostrophe removed", 0.9))
+        lex = ctx.lexicon
+        if not len(lex):
+            return edits
+        idx = name_index(lex)
+        caps = CapsLines(text)
+        doc = DocWords(text)
+        for m in _DOUBLE.finditer(text):
+            base = m.group(1)
+            if caps(m.start()):
+                continue
+            proper = resolve(base, idx, doc)
+            if proper is None or (base + "s") in idx.canonical_tokens or lex.variant(base + "s"):
+                continue
+            edits.append(Edit(m.start(), m.end(), proper + m.group(2) + "s", "TM301", "double-possessive",
+                              SAFE, f"possessive S added twice to {proper!r}", 0.9))
+        apo = None
+        for m in _PLAIN_S.finditer(text):
+            word = m.group()
+            if word in idx.canonical_tokens or caps(m.start()):
+                continue
+            base = m.group(1)
+            if m.group(2) == "ies":  # "Slovakies": a variant ending in -ie or a name in -y
+                candidates = [base + "ie", base + "y", base + "ia"]
+            else:
+                candidates = [base]
+            proper = None
+            for c in candidates:
+                proper = resolve(c, idx, doc)
+                if proper:
+                    break
+            if proper is None or lex.variant(word) is not None:
+                continue
+            if is_english_word(word) and word.lower() != (base + "s").lower():
+                continue
+            ed = self._judge_plain(text, m.start(), m.end(), word, proper, apo or apostrophe(text), idx)
+            if ed is not None:
+                apo = apo or apostrophe(text)
+                edits.append(ed)
+        return edits
+
+    def _judge_plain(self, text: str, s: int, e: int, word: str, proper: str, apo: str,
+                     idx: NameIndex) -> Edit | None:
+        before, bs = prev_word(text, s)
+        if before.lower() in ("the", "two", "both", "three", "all") and text[bs + len(before):s].strip() == "":
+            return None  # "the Browns", "the two Koreas"
+        after, _ = next_word(text, e)
+        nxt = text[e:e + 1]
+        if before.lower() == "of" and (nxt in ",.;:" or (after[:1].isupper() and after not in POSSESSED_TITLES)):
+            if nxt == "" and not after:
+                return None
+            return Edit(s, e, proper, "TM303", "stray-s", SAFE,
+                        f"stray S on {proper!r} after 'of' removed", 0.8)
+        if not after or text[e:e + 1] not in " \t":
+            return None
+        if after in POSSESSED_TITLES or (after.islower() and after not in FUNCTION_WORDS
+                                         and not after.endswith(("ed", "ing")) and len(after) > 2):
+            if sentence_initial(text, s) and is_english_word(word):
+                return Edit(s, e, proper + apo + "s", "TM302", "missing-apostrophe", UNSAFE,
+                            f"{word!r} before {after!r} reads as the possessive of {proper!r}", 0.5)
+            return Edit(s, e, proper + apo + "s", "TM302", "missing-apostrophe", SAFE,
+                        f"{word!r} before {after!r} is the possessive of {proper!r}", 0.85)
+        return None
+
+
+def resolve(base: str, idx: NameIndex, doc: DocWords) -> str | None:
+    """The proper form of a name the lexicon knows as a head word, or None.
+
+    ``Serbia`` → ``Serbia``; ``XI`` → ``Xi`` (only when the document also writes ``Xi``,
+    or the word is long and no English word); ``Slovakie`` (a listed variant) → ``Slovakia``.
+    """
+    if len(base) < 2:
+        return None
+    heads = idx.heads
+    if base in heads:
+        return base
+    if base.isupper():
+        proper = idx.caps.get(base)
+        if proper is None:
+            return None
+        if proper in doc or (len(base) >= 4 and not is_english_word(base)):
+            return proper
+        return None
+    v = idx.lexicon.variant(base)
+    if v is not None:
+        target, entry = v
+        if " " not in target and (entry.kind != "person" or target == entry.short):
+            return target
+    return None

@@ -1,0 +1,30 @@
+"""A small lexicon for the name-rule tests (independent of the built-in data)."""
+from textmend.lexicon import Entry, Lexicon
+
+TEST_LEXICON = Lexicon([
+    Entry("Vladimir Putin", "person", "m", variants=("Poutine", "Putín", "Poetin", "Wladimir Putin")),
+    Entry("Emmanuel Macron", "person", "m"),
+    Entry("Giorgia Meloni", "person", "f"),
+    Entry("Xi Jinping", "person", "m", "Xi"),
+    Entry("Nicolás Maduro", "person", "m"),
+    Entry("Andrés Manuel López Obrador", "person", "m", "López Obrador"),
+    Entry("Recep Tayyip Erdoğan", "person", "m", "Erdoğan"),
+    Entry("Sergei Lavrov", "person", "m", variants=("Lawrow", "Sergueï Lavrov", "Sergej Lawrow")),
+    Entry("Dmitry Medvedev", "person", "m"),
+    Entry("Narendra Modi", "person", "m"),
+    Entry("Benjamin Netanyahu", "person", "m", variants=("Netanyahou", "Netanjahu")),
+    Entry("Boris Johnson", "person", "m"),
+    Entry("Moscow", "city", variants=("Moscou", "Mosca", "Moskau")),
+    Entry("Cairo", "city", variants=("Le Caire", "Il Cairo")),
+    Entry("Naples", "city", variants=("Napoli",)),
+    Entry("Washington", "city"),
+    Entry("Paris", "city"),
+    Entry("Serbia", "country", variants=("Serbie", "Serbien")),
+    Entry("Germany", "country", variants=("Allemagne", "Deutschland")),
+    Entry("Slovakia", "country", variants=("Slovaquie", "Slovakie")),
+    Entry("Turkey", "country", variants=("Turquie",)),
+    Entry("Netherlands", "country", variants=("Pays-Bas",)),
+    Entry("NATO", "organisation", variants=("OTAN",)),
+    Entry("Victory Day", "event"),
+    Entry("Red Square", "landmark", variants=("Place Rouge",)),
+])

@@ -1,0 +1,125 @@
+"""Names, possessives and casing rules (TM3xx, TM4xx, TM5xx) on a small test lexicon."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from textmend import Pipeline
+
+from .namelex import TEST_LEXICON
+from .properties import check_contract
+from .strategies import any_text, plain_words
+
+P = Pipeline(lexicon=TEST_LEXICON)
+
+
+def mend(text: str) -> str:
+    return P.mend(text)
+
+
+@pytest.mark.parametrize("before, after", [
+    # foreign spellings listed in the lexicon
+    ("Israeli Prime Minister Benjamin Netanyahou on Sunday sent a delegation to Le Caire.",
+     "Israeli Prime Minister Benjamin Netanyahu on Sunday sent a delegation to Cairo."),
+    ("The talks in Moscou ended late.", "The talks in Moscow ended late."),
+    ("the budget of Allemagne is tight", "the budget of Germany is tight"),
+    ("Putin said so. Later Poutine’s adviser spoke.", "Putin said so. Later Putin’s adviser spoke."),
+    ("Russian Foreign Minister Sergueï Lavrov arrived.", "Russian Foreign Minister Sergei Lavrov arrived."),
+    ("Foreign Minister Sergej Lawrow arrived.", "Foreign Minister Sergei Lavrov arrived."),
+    # dropped accented letters
+    ("with Venezuelan President Nicols Maduro.", "with Venezuelan President Nicolás Maduro."),
+    ("President Andrs Manuel Lpez Obrador, who", "President Andrés Manuel López Obrador, who"),
+    ("President Recep Tayyip Erdoan signed", "President Recep Tayyip Erdoğan signed"),
+    # transliteration by sound
+    ("Former President Dmitri Medwedew said", "Former President Dmitry Medvedev said"),
+    # possessives
+    ("to soften Washingtons's position", "to soften Washington's position"),
+    ("Macron spoke. Macrons's proposal", "Macron spoke. Macron's proposal"),
+    ("and Serbias President Aleksandar Vucic", "and Serbia's President Aleksandar Vucic"),
+    ("the weakness of Germanys economy", "the weakness of Germany's economy"),
+    ("Turkey agreed. Turkeys foreign ministry said", "Turkey agreed. Turkey's foreign ministry said"),
+    ("NATOs northern flank", "NATO's northern flank"),
+    ("Xi arrived. The time of XIS's visit", "Xi arrived. The time of Xi's visit"),
+    ("Xi arrived. The presence of XIS, however", "Xi arrived. The presence of Xi, however"),
+    ("Prime Minister of Slovakies Robert Fico", "Prime Minister of Slovakia Robert Fico"),
+    ("Narendra Modi left. MODIS visit comes", "Narendra Modi left. Modi's visit comes"),
+    ("confirmed that Kim ’ s visit", "confirmed that Kim’s visit"),
+    ("Macron 's plan", "Macron's plan"),
+    # casing
+    ("Macron arrived. \"No,\" MACRON said.", "Macron arrived. \"No,\" Macron said."),
+    ("Xi Jinping came, XI declaring that", "Xi Jinping came, Xi declaring that"),
+    ("Meloni spoke. MELONI later met", "Meloni spoke. Meloni later met"),
+    ("the victory day parade", "the Victory Day parade"),
+    ("Victory day symbolism", "Victory Day symbolism"),
+])
+def test_repairs(before, after):
+    assert mend(before) == after
+
+
+@pytest.mark.parametrize("text", [
+    "As usual, poutine was the star. Vendors sold poutine all night.",
+    "Poutine is a Canadian dish of fries and cheese curds.",
+    "One of the surprise hits was Chez Moscou, a family-run restaurant.",
+    "The treaty was concluded under Pope Pius XI. Louis XI rebuilt the state.",
+    "The Raiders won Super Bowl XI in 1977.",
+    "PUTIN MEETS XI IN MOSCOW",
+    "XI PLEDGES SUPPORT FOR GROWTH AS ASIAN MARKETS SLIP",
+    "Coach Tom James's 22 seasons; Paris's museum; Kansas's team; the Netherlands' economy.",
+    "said Hélène Nichols and Rachel Nichols; Daniel Putnam; Marie-Claude Mertens; Mr Marcon.",
+    "the Browns beat the Steelers; the two Koreas met; the Johnsons came.",
+    "Napoli beat Juventus in the league on Sunday.",
+    "Visit https://example.com/Poutine and mail moscou@example.org #Poutine @Poutine `Poutine`",
+    "He painted a red square on a white wall.",
+    "Boris Johnson met Johnston and the Johnsons came.",
+    "Nicolas Maduro and Recep Tayyip Erdogan are spelt without accents here.",
+    "Sergey Lavrov and Aleksandr Lukashenko are English spellings.",
+])
+def test_leaves_alone(text):
+    assert mend(text) == text
+
+
+def test_unsafe_is_a_suggestion():
+    r = P.explain("Medwedew spoke.")
+    assert r.text == "Medwedew spoke."
+    assert any(s.rule == "TM403" and s.replacement == "Medvedev" for s in r.suggestions)
+    assert Pipeline(lexicon=TEST_LEXICON, unsafe_fixes=True).mend("Medwedew spoke.") == "Medvedev spoke."
+
+
+def test_sport_context_makes_city_variants_unsafe():
+    r = P.explain("Mosca beat Napoli 2-0 in the league.")
+    assert r.text == "Mosca beat Napoli 2-0 in the league."
+
+
+def test_edits_carry_codes_and_messages():
+    r = P.explain("with Venezuelan President Nicols Maduro in Moscou.")
+    codes = {e.rule for e in r.edits}
+    assert codes == {"TM402", "TM401"}
+    assert all(e.message and 0 < e.confidence <= 1 for e in r.edits)
+
+
+def test_select_subcodes():
+    text = "President Nicols Maduro in Moscou."
+    assert Pipeline(lexicon=TEST_LEXICON, select=["TM401"]).mend(text) == "President Nicols Maduro in Moscow."
+    assert Pipeline(lexicon=TEST_LEXICON, ignore=["TM401"]).mend(text) == "President Nicolás Maduro in Moscou."
+
+
+names = st.sampled_from(["Poutine", "Putin", "XI", "Xi", "MACRON", "Macron", "Moscou", "Nicols", "Maduro",
+                         "Serbias", "Washingtons's", "Kim ’ s", "victory day", "Pius XI", "of XIS,", "Medwedew"])
+glue = st.sampled_from([" ", ", ", ". ", " said ", " and ", "\n", "’s ", " President "])
+damaged_news = st.lists(st.tuples(names, glue), max_size=12).map(lambda xs: "".join(a + b for a, b in xs))
+
+
+@given(damaged_news)
+def test_contract_on_damaged_names(text):
+    check_contract(P, text)
+
+
+@given(any_text)
+def test_contract_on_any_unicode(text):
+    check_contract(P, text)
+
+
+@given(plain_words)
+def test_lexicon_free_text_unchanged(text):
+    assert P.mend(text) == text
