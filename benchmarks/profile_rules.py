@@ -23,6 +23,9 @@ from pathlib import Path
 import textmend
 from textmend import Edit, Pipeline, Rule
 
+#: the clock (bench.py --clock sets it): CPU time of this process by default
+timer = time.process_time
+
 
 class TimedRule(Rule):
     """A proxy that times another rule's ``find`` and counts what it returns."""
@@ -39,11 +42,11 @@ class TimedRule(Rule):
         self.found_flags = 0
 
     def find(self, text, ctx):
-        t = time.perf_counter()
+        t = timer()
         out = self.inner.find(text, ctx)
         if out is not None and not isinstance(out, list):
             out = list(out)  # a generator does its work here: time it
-        self.seconds += time.perf_counter() - t
+        self.seconds += timer() - t
         self.calls += 1
         for item in out or ():
             if isinstance(item, Edit):
@@ -58,14 +61,34 @@ class TimedRule(Rule):
         return getattr(self.inner, name)
 
 
+def clone_pipeline(base: Pipeline, rules: Sequence[Rule], **changes) -> Pipeline:
+    """A pipeline like ``base`` (options, unsafe_fixes, max_passes, lexicon) with ``rules``."""
+    kw = dict(base.options)
+    kw.setdefault("unsafe_fixes", base.unsafe_fixes)
+    if hasattr(base, "max_passes"):
+        kw.setdefault("max_passes", base.max_passes)
+    kw.setdefault("lexicon", getattr(base, "_lexicon_arg", None))
+    kw.update(changes)
+    return Pipeline(rules=list(rules), **kw)
+
+
 def timed_pipeline(base: Pipeline | None = None) -> Pipeline:
     """A pipeline with the same rules, options and lexicon as ``base`` (default:
     ``textmend.get_pipeline()``), each rule wrapped in a :class:`TimedRule`."""
     base = base or textmend.get_pipeline()
-    p = Pipeline(rules=[TimedRule(r) for r in base.rules], unsafe_fixes=base.unsafe_fixes,
-                 lexicon=getattr(base, "_lexicon_arg", None), **base.options)
+    p = clone_pipeline(base, [TimedRule(r) for r in base.rules])
     p.lexicon  # noqa: B018  load it now, outside the timings
     return p
+
+
+def _owner_codes(rules: Sequence[Rule]) -> dict[str, str]:
+    """Edit/flag code -> code of the rule that emits it (rules may have sub-codes)."""
+    owner = {}
+    for r in rules:
+        owner[r.code] = r.code
+        for sub in getattr(r, "subrules", ()) or ():
+            owner[sub[0] if isinstance(sub, (tuple, list)) else str(sub)] = r.code
+    return owner
 
 
 def rule_profile(docs: Sequence[str], base: Pipeline | None = None) -> dict:
@@ -74,17 +97,18 @@ def rule_profile(docs: Sequence[str], base: Pipeline | None = None) -> dict:
     p.explain("warm up: a two -day visit .Then")
     for r in p.rules:
         r.seconds, r.calls, r.found_edits, r.found_flags = 0.0, 0, 0, 0
+    owner = _owner_codes(p.rules)
     final: Counter[str] = Counter()
     sugg: Counter[str] = Counter()
     flags: Counter[str] = Counter()
     gc.collect()
-    t = time.perf_counter()
+    t = timer()
     for d in docs:
         res = p.explain(d)
-        final.update(e.rule for e in res.edits)
-        sugg.update(e.rule for e in res.suggestions)
-        flags.update(f.rule for f in res.flags)
-    total = time.perf_counter() - t
+        final.update(owner.get(e.rule, "other") for e in res.edits)
+        sugg.update(owner.get(e.rule, "other") for e in res.suggestions)
+        flags.update(owner.get(f.rule, "other") for f in res.flags)
+    total = timer() - t
     in_rules = sum(r.seconds for r in p.rules)
     nb = sum(len(d.encode("utf-8")) for d in docs)
     rows = [{"code": r.code, "name": r.name, "family": r.family, "seconds": r.seconds,
@@ -92,7 +116,9 @@ def rule_profile(docs: Sequence[str], base: Pipeline | None = None) -> dict:
              "calls": r.calls, "found_edits": r.found_edits, "found_flags": r.found_flags,
              "final_edits": final.get(r.code, 0), "suggestions": sugg.get(r.code, 0),
              "flags": flags.get(r.code, 0)} for r in p.rules]
+    calls = p.rules[0].calls if p.rules else 0
     return {"docs": len(docs), "bytes": nb, "total_s": total, "rules": rows,
+            "passes_per_doc": calls / max(len(docs), 1), "unattributed_edits": final.get("other", 0),
             "pipeline_s": total - in_rules, "pipeline_share": (total - in_rules) / total if total else 0.0}
 
 

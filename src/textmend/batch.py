@@ -5,8 +5,8 @@
 * :func:`make_batch_mender` / :func:`mend_batch`: a batch function for
   ``datasets.Dataset.map(batched=True)`` (a dict of columns in, a dict of columns out);
 * :func:`mend_series`: a ``pandas.Series`` of texts, mended;
-* :func:`mend_lines`: JSON Lines or plain-text lines, the way ``textmend.dask.mend_paths``
-  mends files (so that a local run and a Dask run give the same bytes).
+* :func:`mend_jsonl`: the lines of a JSON Lines file, the way ``textmend.dask.mend_paths``
+  mends them.
 
 Every result is what :func:`textmend.mend` gives for the same options.  Neither pandas nor
 ``datasets`` is needed to import this module.
@@ -32,7 +32,7 @@ import pickle
 import sys
 import threading
 from collections import Counter, OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -397,26 +397,17 @@ def mend_series(series: Any, **options: Any) -> Any:
     return out
 
 
-# -- lines of a file (text or JSON Lines) --------------------------------------------------
-
-FORMATS = ("text", "jsonl")
+# -- JSON Lines ---------------------------------------------------------------------------
 
 
 class InputError(ValueError):
-    """A line that cannot be mended: not UTF-8, not JSON, not a JSON object."""
+    """A line that cannot be mended: not JSON, or not a JSON object."""
 
 
-def mend_line(line: str, pipeline: Pipeline, fmt: str = "text",
-              fields: Sequence[str] = ("text",)) -> str:
-    """Mend one line (with its line break) of a text or JSON Lines file.
-
-    ``text``: the line is one document.  ``jsonl``: the line is a JSON object whose
-    ``fields`` that hold strings are mended (others, missing or null ones are left alone);
-    it is written back as compact JSON with non-ASCII characters as they are, plus ``\\n``.
-    A blank line of a JSON Lines file gives ``""`` (it is dropped).
-    """
-    if fmt == "text":
-        return pipeline.explain(line).text
+def mend_jsonl_line(line: str, pipeline: Pipeline, fields: Sequence[str] = ("text",)) -> str:
+    """Mend one line of a JSON Lines file: the ``fields`` of the record that hold strings are
+    mended (missing, null or non-string ones are left alone) and the record is written back
+    as JSON (non-ASCII characters as they are) with ``\n``.  A blank line gives ``""``."""
     if not line.strip():
         return ""
     try:
@@ -432,35 +423,26 @@ def mend_line(line: str, pipeline: Pipeline, fmt: str = "text",
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def split_lines(text: str) -> list[str]:
-    """Split at ``\\n`` only (not at the other characters ``str.splitlines`` knows), keeping it."""
-    lines = text.split("\n")
-    out = [ln + "\n" for ln in lines[:-1]]
-    if lines[-1]:
-        out.append(lines[-1])
-    return out
+def mend_jsonl(lines: Iterable[str], fields: Sequence[str] = ("text",), **options: Any) -> Iterator[str]:
+    """Mend the lines of a JSON Lines file, lazily: exactly what
+    ``textmend.dask.mend_paths(..., fmt="jsonl")`` writes.  An :class:`InputError` names the
+    line number.
 
-
-def mend_lines(lines: Iterable[str], fmt: str = "text", fields: Sequence[str] = ("text",),
-               **options: Any) -> Iterator[str]:
-    """Mend the lines of a text (``fmt="text"``: one document per line) or JSON Lines file
-    (``fmt="jsonl"``: the ``fields`` of each record), lazily.  This is exactly what
-    ``textmend.dask.mend_paths`` writes; an :class:`InputError` names the line number.
-    Lines should keep their ``\\n`` (``open(path, newline="")`` or :func:`split_lines`).
+    >>> list(mend_jsonl(['{"id": 1, "text": "a four -day visit"}\\n', '\\n']))
+    ['{"id": 1, "text": "a four-day visit"}\\n']
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
     if isinstance(fields, str):
         fields = (fields,)
-    spec = as_spec(options)
-    p = pipeline_for(spec)
+    p = pipeline_for(as_spec(options))
     for i, line in enumerate(lines, 1):
         try:
-            yield mend_line(line, p, fmt, fields)
+            out = mend_jsonl_line(line, p, fields)
         except InputError as exc:
             raise InputError(f"line {i}: {exc}") from None
+        if out:
+            yield out
 
 
 __all__ = ["BatchMender", "InputError", "PipelineSpec", "explain_many", "make_batch_mender",
-           "mend_batch", "mend_line", "mend_lines", "mend_many", "mend_series", "pipeline_for",
-           "report_dict", "report_json", "split_lines", "worker_state"]
+           "mend_batch", "mend_jsonl", "mend_jsonl_line", "mend_many", "mend_series", "pipeline_for",
+           "report_dict", "report_json", "worker_state"]

@@ -23,9 +23,10 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .batch import (FORMATS, InputError, PipelineSpec, _is_missing, as_spec, mend_line,
+from .batch import (InputError, PipelineSpec, _is_missing, as_spec, mend_jsonl_line,
                     pipeline_for, report_json)
 
+FORMATS = ("text", "jsonl")
 DEFAULT_MIN_BLOCK = 1 << 20  # 1 MiB
 DEFAULT_MAX_BLOCK = 64 << 20  # 64 MiB
 
@@ -51,7 +52,7 @@ def _mend_frame(pdf: Any, spec: PipelineSpec, column: str, edits_column: str | N
                 report_column: str | None) -> Any:
     import pandas as pd
 
-    p = pipeline_for(spec)
+    p = pipeline_for(spec) if len(pdf) else None  # (the empty meta frame needs no pipeline)
     s = pdf[column]
     texts: list[Any] = []
     counts: list[int] = []
@@ -169,27 +170,70 @@ def _iter_block(f: Any, offset: int, length: int | None) -> Iterable[tuple[int, 
         pos += len(line)
 
 
-def _mend_block(path: str, offset: int, length: int | None, compression: str | None,
-                out_path: str, fmt: str, fields: tuple[str, ...], spec: PipelineSpec) -> int:
+def _mend_jsonl_block(path: str, offset: int, length: int | None, compression: str | None,
+                      out_path: str, fields: tuple[str, ...], spec: PipelineSpec) -> int:
+    """Mend the JSON Lines that start in one byte range of ``path`` into ``out_path``."""
     import fsspec
 
     p = pipeline_for(spec)
     n = 0
-    with fsspec.open(path, "rb", compression=compression) as f, \
-            fsspec.open(out_path, "w", encoding="utf-8", newline="") as out:
+    with fsspec.open(path, "rb", compression=compression) as f, fsspec.open(out_path, "wb") as out:
         for pos, raw in _iter_block(f, offset, length):
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise _BlockError(path, pos + exc.start, "invalid UTF-8", utf8=True) from None
             try:
-                out.write(mend_line(line, p, fmt, fields))
+                out.write(mend_jsonl_line(line, p, fields).encode("utf-8"))
             except InputError as exc:
-                raise _BlockError(path, pos, str(exc)) from None
-            except TypeError as exc:
                 raise _BlockError(path, pos, str(exc)) from None
             n += 1
     return n
+
+
+def _plan_text(path: str, compression: str | None, block_size: int) -> list[tuple[int, int]]:
+    """Cut a text file where the command line cuts it (:func:`textmend.io.text_blocks`:
+    paragraph boundaries, about ``block_size`` characters) and return the byte ranges."""
+    import fsspec
+
+    from .io import decoded_chunks, text_blocks
+
+    out, pos = [], 0
+    with fsspec.open(path, "rb", compression=compression) as f:
+        for b in text_blocks(decoded_chunks(f, path), block_size):
+            n = len(b.text.encode("utf-8"))
+            out.append((pos, pos + n))
+            pos += n
+    return out
+
+
+def _mend_text_blocks(path: str, compression: str | None, ranges: list[tuple[int, int]],
+                      out_path: str, spec: PipelineSpec) -> int:
+    """Mend consecutive blocks of a text file, each one on its own, into ``out_path``."""
+    import fsspec
+
+    p = pipeline_for(spec)
+    with fsspec.open(path, "rb", compression=compression) as f, fsspec.open(out_path, "wb") as out:
+        if ranges and ranges[0][0]:
+            f.seek(ranges[0][0])
+        for start, end in ranges:
+            text = f.read(end - start).decode("utf-8")  # (checked by the plan)
+            out.write(p.explain(text).text.encode("utf-8"))
+    return len(ranges)
+
+
+def _group(ranges: list[tuple[int, int]], size: int) -> list[list[tuple[int, int]]]:
+    """Consecutive blocks in groups of about ``size`` bytes (one task and part file each)."""
+    groups: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    for r in ranges:
+        if cur and r[1] - cur[0][0] > size:
+            groups.append(cur)
+            cur = []
+        cur.append(r)
+    if cur or not groups:
+        groups.append(cur)
+    return groups
 
 
 def _line_number(path: str, pos: int) -> int | None:
@@ -227,8 +271,8 @@ def _output_names(paths: list[str]) -> list[str]:
     return names
 
 
-def _expand(paths: Sequence[str]) -> list[tuple[Any, str, int]]:
-    """``(filesystem, path, size)`` for every input; globs are expanded, in order."""
+def _expand(paths: Sequence[str]) -> list[tuple[str, int]]:
+    """``(path, size)`` for every input; globs are expanded, in order."""
     import fsspec
 
     out = []
@@ -240,18 +284,9 @@ def _expand(paths: Sequence[str]) -> list[tuple[Any, str, int]]:
             raise FileNotFoundError(f"{raw}: no such file")
         for path in found:
             if fs.isdir(path):
-                raise IsADirectoryError(f"{raw}: is a directory")
-            out.append((fs, fs.unstrip_protocol(path) if "://" in str(raw) else path, fs.size(path)))
+                raise IsADirectoryError(f"{raw}: is a directory (give the files, or a glob)")
+            out.append((fs.unstrip_protocol(path) if "://" in str(raw) else path, fs.size(path)))
     return out
-
-
-def _nthreads(client: Any) -> int:
-    if client is None:
-        return os.cpu_count() or 1
-    try:
-        return max(1, sum(client.nthreads().values()))
-    except Exception:  # noqa: BLE001
-        return os.cpu_count() or 1
 
 
 def _blocksize(total: int, nthreads: int, blocksize: Any) -> int:
@@ -262,11 +297,64 @@ def _blocksize(total: int, nthreads: int, blocksize: Any) -> int:
         if bs < 1:
             raise ValueError(f"blocksize must be positive, not {blocksize!r}")
         return bs
-    # about four blocks per worker thread, each between 1 and 64 MiB
+    # about four tasks per worker thread, each between 1 and 64 MiB
     return int(min(DEFAULT_MAX_BLOCK, max(DEFAULT_MIN_BLOCK, total / (4 * nthreads))))
 
 
 _LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "sync", "single-threaded")
+
+
+class _Runner:
+    """Runs lists of Delayed tasks: on a Dask cluster (an address, or a local one started on
+    first need) or on a local Dask scheduler."""
+
+    def __init__(self, scheduler: str | None, total: int):
+        self.scheduler, self.total = scheduler, total
+        self.client = self.cluster = None
+        if scheduler is not None and scheduler not in _LOCAL_SCHEDULERS:
+            from distributed import Client
+
+            try:
+                self.client = Client(scheduler, set_as_default=False, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ConnectionError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
+
+    def nthreads(self) -> int:
+        if self.client is not None:
+            try:
+                return max(1, sum(self.client.nthreads().values()))
+            except Exception:  # noqa: BLE001
+                pass
+        return os.cpu_count() or 1
+
+    def run(self, tasks: list[Any]) -> list[Any]:
+        import dask
+
+        if not tasks:
+            return []
+        if self.client is None and self.scheduler is None and len(tasks) > 1 \
+                and self.total > DEFAULT_MIN_BLOCK:  # (small inputs: not worth starting workers)
+            self._start_local(len(tasks))
+        if self.client is not None:
+            return self.client.gather(self.client.compute(tasks))
+        return list(dask.compute(*tasks, scheduler=self.scheduler or "synchronous"))
+
+    def _start_local(self, ntasks: int) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            self.scheduler = "processes"
+            return
+        workers = max(1, min(os.cpu_count() or 1, ntasks))
+        self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                    dashboard_address=None)
+        self.client = Client(self.cluster, set_as_default=False)
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
 
 
 def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
@@ -274,27 +362,37 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
                options: dict[str, Any] | None = None, blocksize: int | str | None = None) -> int:
     """Mend text or JSON Lines files with Dask; return an exit code (0 ok, 2 error).
 
-    Each input is read in blocks of whole lines (``blocksize`` bytes, default: about four
-    blocks per worker thread, 1 to 64 MiB; compressed inputs are one block each) and
-    written to ``output_dir/<input name without extension>/part-00000.txt`` (or
-    ``.jsonl``), one part per block, in order: concatenating the parts gives exactly what
-    :func:`textmend.batch.mend_lines` gives for the whole file.  ``fmt="text"``: every line
-    is one document.  ``fmt="jsonl"``: every line is a JSON object whose ``fields`` are
-    mended.  Old ``part-*`` files of that format in those folders are removed first.
+    Each input ``data/x.jsonl`` is written to ``output_dir/x/part-00000.jsonl``,
+    ``part-00001.jsonl``... (``.txt`` for text), in order: concatenating the parts gives
+    what the local command line writes for that file.  Old ``part-*`` files of that format
+    in those folders are removed first.
+
+    * ``fmt="jsonl"``: every line is a JSON object whose ``fields`` are mended
+      (:func:`textmend.batch.mend_jsonl_line`); the file is read in byte ranges of
+      ``blocksize`` (whole lines), one task and part each.
+    * ``fmt="text"``: the file is cut where the command line cuts it
+      (:func:`textmend.io.text_blocks`: paragraph boundaries, about 1 MiB), each block is
+      mended on its own, and consecutive blocks are grouped into tasks of ``blocksize``.
+      Finding the cuts reads the file once more (one task per file, fast next to mending).
+
+    ``blocksize`` (bytes, or ``"16 MiB"``) defaults to about four tasks per worker thread,
+    within 1 to 64 MiB.  Compressed inputs (``.gz``, ``.bz2``, ``.xz``...) are one task each.
 
     ``scheduler``: the address of a running Dask scheduler (``tcp://host:8786``), or
     ``"threads"``, ``"processes"``, ``"synchronous"``; None starts a local cluster (one
-    process per CPU) when there is more than one block.  The workers must see the input and
+    process per CPU) when there is more than one task.  The workers must see the input and
     output paths (a shared file system, or fsspec URLs such as ``s3://...``).
-    ``options`` are the :func:`textmend.mend` options.  Errors are reported on stderr as
-    ``textmend: <path>: line N: <problem>``.
+    ``options`` are the :func:`textmend.mend` options (``lexicon=`` files are read here).
+    Errors are reported on stderr as ``textmend: <path>: line N: <problem>``.
     """
-    client = cluster = None
+    runner = None
     try:
         _need_dask("--engine dask")
         import dask
         import fsspec
         from fsspec.utils import infer_compression
+
+        from . import io as tio
 
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
@@ -309,56 +407,47 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
             raise ValueError("no input files")
         spec = PipelineSpec(options)  # reads lexicon files here: errors now, not on a worker
         inputs = _expand([os.fspath(p) for p in paths])
-
-        if scheduler is not None and scheduler not in _LOCAL_SCHEDULERS:
-            from distributed import Client
-
-            try:
-                client = Client(scheduler, set_as_default=False, timeout="20s")
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise ConnectionError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
-        total = sum(size for _, _, size in inputs)
-        nthreads = _nthreads(client)
-        bs = _blocksize(total, nthreads, blocksize)
+        runner = _Runner(scheduler, sum(size for _, size in inputs))
+        bs = _blocksize(runner.total, runner.nthreads(), blocksize)
 
         out_fs, _, (out_root,) = fsspec.get_fs_token_paths(os.fspath(output_dir))
         ext = "txt" if fmt == "text" else "jsonl"
-        key = _options_key(spec)
-        tasks = []
-        for (fs, path, size), name in zip(inputs, _output_names([p for _, p, _ in inputs])):
+        folders = []
+        for (path, _), name in zip(inputs, _output_names([p for p, _ in inputs])):
             folder = f"{out_root.rstrip('/')}/{name}"
             out_fs.makedirs(folder, exist_ok=True)
             for old in out_fs.glob(f"{folder}/part-*.{ext}"):
                 out_fs.rm(old)
-            compression = infer_compression(path)
-            if compression:
-                blocks = [(0, None)]
-            else:
-                n = max(1, math.ceil(size / bs))
-                blocks = [(i * bs, bs if i < n - 1 else None) for i in range(n)]
-            for i, (offset, length) in enumerate(blocks):
-                out_path = out_fs.unstrip_protocol(f"{folder}/part-{i:05d}.{ext}")
-                tasks.append(dask.delayed(_mend_block, pure=False)(
-                    path, offset, length, compression, out_path, fmt, fields, key,
-                    dask_key_name=f"textmend-block-{name}-{i:05d}-{spec.token[:8]}"))
+            folders.append((name, folder))
 
-        if client is not None:
-            client.gather(client.compute(tasks))
-        elif scheduler is not None:
-            dask.compute(*tasks, scheduler=scheduler)
-        elif len(tasks) == 1:
-            dask.compute(*tasks, scheduler="synchronous")
+        def part(folder: str, i: int) -> str:
+            return out_fs.unstrip_protocol(f"{folder}/part-{i:05d}.{ext}")
+
+        key = _options_key(spec)
+        tok = spec.token[:8]
+        tasks = []
+        if fmt == "jsonl":
+            for (path, size), (name, folder) in zip(inputs, folders):
+                compression = infer_compression(path)
+                n = 1 if compression else max(1, math.ceil(size / bs))
+                for i in range(n):
+                    length = None if i == n - 1 else bs
+                    tasks.append(dask.delayed(_mend_jsonl_block, pure=False)(
+                        path, i * bs, length, compression, part(folder, i), fields, key,
+                        dask_key_name=f"textmend-jsonl-{name}-{i:05d}-{tok}"))
         else:
-            try:
-                from distributed import Client, LocalCluster
-            except ImportError:
-                dask.compute(*tasks, scheduler="processes")
-            else:
-                workers = max(1, min(os.cpu_count() or 1, len(tasks)))
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
-                client = Client(cluster, set_as_default=False)
-                client.gather(client.compute(tasks))
+            block_size = tio.BLOCK_SIZE
+            plans = runner.run([dask.delayed(_plan_text, pure=False)(
+                path, infer_compression(path), block_size, dask_key_name=f"textmend-plan-{name}-{tok}")
+                for (path, _), (name, _) in zip(inputs, folders)])
+            for (path, _), (name, folder), ranges in zip(inputs, folders, plans):
+                compression = infer_compression(path)
+                groups = [ranges] if compression else _group(ranges, bs)
+                for i, group in enumerate(groups):
+                    tasks.append(dask.delayed(_mend_text_blocks, pure=False)(
+                        path, compression, group, part(folder, i), key,
+                        dask_key_name=f"textmend-text-{name}-{i:05d}-{tok}"))
+        runner.run(tasks)
         return 0
     except _BlockError as exc:
         if exc.utf8:
@@ -372,11 +461,16 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
         if isinstance(exc, OSError) and exc.strerror:
             msg = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
         print(f"textmend: {msg}", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - io.InputError, a worker died, the scheduler went away
+        from .io import InputError as IOInputError
+
+        if isinstance(exc, IOInputError):
+            print(f"textmend: {exc}", file=sys.stderr)
+        else:
+            print(f"textmend: the Dask run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
     finally:
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        if runner is not None:
+            runner.close()
     return 2
 
 

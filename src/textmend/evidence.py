@@ -35,11 +35,12 @@ OPENERS = "\"'“‘«([—–-*"
 MONTHS_DAYS = frozenset("""January February March April May June July August September October
 November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
 
-#: a sentence in which one of these appears is about sport: club names look like cities
-SPORT = re.compile(r"\b(?:beat|beats|goals?|striker|midfielder|defender|goalkeeper|coach|"
-                   r"league|Serie|Liga|Bundesliga|Champions|club|draw|drew|fixture|match|"
-                   r"season|squad|signed|transfer|kick-off|stadium|fans|title|cup|Cup|UEFA|FIFA|"
-                   r"scored|playing|played|player|team|manager|relegation|promoted)\b")
+#: words of sport reporting; a sentence with two of them is about sport, where club names
+#: look like cities ("Napoli beat Juventus in the league")
+SPORT = re.compile(r"\b(?:beat|beats|goals?|goalless|striker|midfielder|defender|goalkeeper|coach|"
+                   r"league|Serie|Liga|Bundesliga|Ligue|Premiership|fixture|derby|penalty|"
+                   r"kick-off|stadium|scored|relegation|relegated|promoted|UEFA|FIFA|Champions|"
+                   r"squad|draw|drew|match|season|transfer|striker|winger|cup|Cup|club|fans)\b")
 
 FUNCTION_WORDS = frozenset("""
 a an the and or but nor of in on at to for with by from as than that which who whom whose
@@ -48,6 +49,7 @@ would shall should can could may might must not no so if then there here also on
 just still yet about after before over under again said says say told tells added adds
 while when where what how why because though although since until unless into onto upon
 he she they we you i him her them us me his their our your my
+himself herself itself themselves ourselves yourself myself one ones own
 """.split())
 
 
@@ -130,7 +132,7 @@ def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
 def sporty(text: str, pos: int) -> bool:
     """True when the sentence around ``pos`` is about sport (clubs are named after cities)."""
     s, e = sentence_bounds(text, pos)
-    return bool(SPORT.search(text, s, e))
+    return len({m.group().lower() for m in SPORT.finditer(text, s, e)}) >= 2
 
 
 def apostrophe(text: str) -> str:
@@ -149,3 +151,14 @@ class DocWords:
 
     def __contains__(self, word: str) -> bool:
         return word in self.words
+
+
+def used_in(proper: str, lexicon, doc: DocWords) -> bool:
+    """The document writes this name in proper case: the word itself, or, for a name that
+    is also a month or a weekday ("May"), a full name it belongs to ("Theresa May")."""
+    if proper not in doc:
+        return False
+    if proper not in MONTHS_DAYS:
+        return True
+    return any(all(t in doc for t in e.name.split()) for e in lexicon.entries_for(proper)
+               if " " in e.name)

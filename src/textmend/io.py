@@ -222,13 +222,15 @@ def decoded_chunks(fh: BinaryIO, display: str, encoding: str = "utf-8", errors: 
 class Block:
     """A piece of one input that is mended on its own.
 
-    ``line`` (1-based) and ``offset`` (0-based, code points) say where it starts in the
-    input.  ``head_cut``/``tail_cut`` mark a forced cut inside a line (see module doc).
+    ``line`` (1-based), ``offset`` (0-based, code points) and ``column`` (0-based, non-zero
+    only after a forced cut) say where it starts in the input.  ``head_cut``/``tail_cut``
+    mark a forced cut inside a line (see module doc); ``last`` is set by the consumer.
     """
 
     text: str
     line: int = 1
     offset: int = 0
+    column: int = 0
     head_cut: bool = False
     tail_cut: bool = False
     last: bool = False
@@ -286,7 +288,7 @@ def text_blocks(chunks: Iterable[str], block_size: int = BLOCK_SIZE,
     """Cut decoded text into :class:`Block` objects (see the module docstring)."""
     hard = hard_limit or 4 * block_size
     buf = ""
-    line, offset, head_cut = 1, 0, False
+    line, offset, column, head_cut = 1, 0, 0, False
     any_block = False
     it = iter(chunks)
     final = False
@@ -302,14 +304,16 @@ def text_blocks(chunks: Iterable[str], block_size: int = BLOCK_SIZE,
                 break
             k, forced = cut
             text, buf = buf[:k], buf[k:]
-            blk = Block(text, line, offset, head_cut, forced and bool(buf), last=final and not buf)
-            line += text.count("\n")
+            blk = Block(text, line, offset, column, head_cut, forced and bool(buf))
+            nl = text.count("\n")
+            line += nl
             offset += len(text)
+            column = len(text) - text.rfind("\n") - 1 if nl else column + len(text)
             head_cut = forced
             any_block = True
             yield blk
     if not any_block:
-        yield Block("", 1, 0, last=True)
+        yield Block("", 1, 0)
 
 
 def jsonl_blocks(chunks: Iterable[str], group_size: int = JSONL_GROUP) -> Iterator[Block]:
@@ -336,13 +340,13 @@ def jsonl_blocks(chunks: Iterable[str], group_size: int = JSONL_GROUP) -> Iterat
                     break
                 k = len(buf) - 1
             text, buf = buf[:k + 1], buf[k + 1:]
-            blk = Block(text, line, offset, last=final and not buf)
+            blk = Block(text, line, offset)
             line += text.count("\n")
             offset += len(text)
             any_block = True
             yield blk
     if not any_block:
-        yield Block("", 1, 0, last=True)
+        yield Block("", 1, 0)
 
 
 # --------------------------------------------------------------------------------------

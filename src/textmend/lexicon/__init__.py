@@ -16,6 +16,10 @@ files in the same format as the sources::
 
 An entry whose ``name`` equals a built-in entry's replaces it; ``remove = true`` drops it.
 
+The English word list (``data/english.txt.gz``, from the ``english-words`` package, made by the
+same tool) answers "is this an ordinary English word?": :func:`english_words`,
+:func:`is_english_word`.  See ``docs/lexicon.md`` for the sources and their licences.
+
 >>> lex = Lexicon([Entry("Vladimir Putin", "person", gender="m", variants=("Poutine",))])
 >>> lex.variant("Poutine")
 ('Putin', Entry(name='Vladimir Putin', kind='person', gender='m', short='Putin', variants=('Poutine',), country=''))
@@ -35,6 +39,7 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 BUILTIN = DATA / "builtin.json.gz"
+ENGLISH = DATA / "english.txt.gz"
 KINDS = ("person", "country", "city", "region", "organisation", "event", "landmark")
 
 
@@ -262,4 +267,53 @@ def load_lexicon(arg: Any = None) -> Lexicon:
     return base.extended(*extra) if extra else base
 
 
-__all__ = ["Entry", "Lexicon", "LexiconError", "load_lexicon", "strip_accents", "drop_non_ascii", "KINDS"]
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-case English words (web2 and GCIDE word lists, no proper nouns, no inflections:
+    "minister" but not "ministers"); loaded once, on first use.  Empty when the data file is
+    absent (a source checkout before ``tools/build_lexicon.py`` ran)."""
+    if not ENGLISH.exists():
+        return frozenset()
+    with gzip.open(ENGLISH, "rb") as fh:
+        return frozenset(fh.read().decode("ascii").split())
+
+
+def inflection_stems(w: str) -> list[str]:
+    """The words ``w`` may be a regular inflection of (lower-case ``w``):
+    ``ministers`` → ``minister``, ``countries`` → ``country``, ``walked`` → ``walk``,
+    ``making`` → ``make``, ``stopped`` → ``stop``, ``minister's`` → ``minister``."""
+    out: list[str] = []
+    for poss in ("'s", "’s", "'", "’"):
+        if w.endswith(poss) and len(w) > len(poss) + 1:
+            out.append(w[: -len(poss)])
+            break
+    if len(w) < 4 or not w.isalpha():
+        return out
+    if w.endswith("ies") or w.endswith("ied"):
+        out.append(w[:-3] + "y")
+    if w.endswith("es"):
+        out.append(w[:-2])
+    if w.endswith("s") and not w.endswith("ss"):
+        out.append(w[:-1])
+    for suffix in ("ed", "ing"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 2:
+            stem = w[: -len(suffix)]
+            out += [stem, stem + "e"]
+            if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouy":
+                out.append(stem[:-1])  # stopped -> stop
+    return out
+
+
+def is_english_word(w: str, inflected: bool = True) -> bool:
+    """Whether ``w`` (any case) is an English word of :func:`english_words`, or, with
+    ``inflected``, a regular inflection or possessive of one ("ministers", "walked",
+    "minister's")."""
+    words = english_words()
+    lw = w.lower()
+    if lw in words:
+        return True
+    return inflected and any(s in words for s in inflection_stems(lw))
+
+
+__all__ = ["Entry", "Lexicon", "LexiconError", "load_lexicon", "strip_accents", "drop_non_ascii", "KINDS",
+           "english_words", "is_english_word", "inflection_stems"]

@@ -61,7 +61,7 @@ class Target:
 class NameIndex:
     lexicon: Lexicon
     caps: dict[str, str] = field(default_factory=dict)
-    dropped: dict[str, Target] = field(default_factory=dict)
+    dropped: dict[str, list[Target]] = field(default_factory=dict)
     skeletons: dict[str, Target] = field(default_factory=dict)
     canonical_tokens: set[str] = field(default_factory=set)
     first_names: set[str] = field(default_factory=set)
@@ -88,7 +88,7 @@ class NameIndex:
             # proper-case forms of surnames, places and organisations (not first names)
             heads = e.short.split() if e.kind == "person" else tokens
             for tok in heads:
-                if tok.upper() != tok and len(tok) > 1:
+                if tok.upper() != tok and len(tok) > 1 and tok[0].isupper():
                     old = self.caps.get(tok.upper())
                     if old is not None and old != tok:
                         ambiguous_caps.add(tok.upper())
@@ -97,10 +97,10 @@ class NameIndex:
                 if any(ord(c) > 127 for c in tok):
                     d = drop_non_ascii(tok)
                     if len(d) >= 2 and d != tok:
-                        old = self.dropped.get(d)
-                        if old is not None and old.canonical != tok:
+                        old = self.dropped.setdefault(d, [])
+                        if old and old[0].canonical != tok:
                             ambiguous_drop.add(d)
-                        self.dropped[d] = Target(tok, e)
+                        old.append(Target(tok, e))
             # skeletons of surnames / single-word names only: they carry the identity
             keys = e.short.split()[-1:] if e.kind == "person" else (tokens if len(tokens) == 1 else [])
             for tok in keys:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import CapsLines, DocWords, is_english_word, next_word, prev_word, sentence_initial
+from ..evidence import CapsLines, DocWords, is_english_word, used_in, next_word, prev_word, sentence_initial
 from ..lexicon.matching import name_index
 from .base import Context, Rule
 
@@ -65,11 +65,18 @@ class CapsName(Rule):
             if _ROMAN.fullmatch(word) and glued and before.lower() in ("chapter", "part", "act", "volume", "war", "phase", "article", "no"):
                 continue
             after, _ = next_word(text, e)
-            used = proper in doc
+            if (before.isupper() and glued) or (after.isupper() and text[e:e + 1] == " "):
+                continue  # a run of capitals: a shouted phrase, not a name in prose
+            if _line_start(text, s) and (text[e:e + 1] in ",(" or text[e:e + 2] in (" (", " -", " —")):
+                continue  # a dateline: "BEIJING, July 26 (Xinhua)", "ISLAMABAD (AP) -"
+            if _line_start(text, s):
+                continue  # a first word set in capitals ("BARCELONA will be known as ...")
+            used = used_in(proper, lex, doc)
             if used:
                 out.append(Edit(s, e, proper, self.code, self.name, SAFE,
                                 f"{word!r} written as the document writes it elsewhere: {proper!r}", 0.9))
-            elif len(word) >= 4 and not is_english_word(word) and not _ROMAN.fullmatch(word) and after.islower():
+            elif (len(word) >= 4 and not is_english_word(word) and not _ROMAN.fullmatch(word)
+                  and (after.islower() or text[e:e + 1] in ",;:")):
                 out.append(Edit(s, e, proper, self.code, self.name, SAFE,
                                 f"{word!r} is the name {proper!r} in capitals inside prose", 0.8))
             elif after.islower() and not _ROMAN.fullmatch(word):
@@ -98,6 +105,11 @@ class ProperPhrase(Rule):
             canon = by_lower.get(found.lower())
             if canon is None or found == canon or found.isupper() or caps(m.start()):
                 continue
+            if _capitals(canon) <= _capitals(found):
+                continue  # only ever add capitals ("Minsk Agreements" stays)
+            first = found.split()[0]
+            if first[0].isupper() and lex.entries_for(first) and not sentence_initial(text, m.start()):
+                continue  # "the Iraq war", "the Paris agreement": a name before a common noun
             out.append(Edit(m.start(), m.end(), canon, self.code, self.name, SAFE,
                             f"{found!r} is the proper name {canon!r}", 0.85))
         return out
@@ -108,8 +120,9 @@ def _phrases(lex):
     if got is None:
         by_lower = {}
         for e in lex.entries:
-            # events only: landmark names ("red square", "white house") are also plain phrases
-            if e.kind == "event" and " " in e.name and e.name.lower() != e.name:
+            # named days only ("Victory Day", "Independence Day"): always capitalised in English;
+            # other events and landmarks ("cold war", "red square") are also plain phrases
+            if e.kind == "event" and " " in e.name and e.name.split()[-1] == "Day":
                 by_lower[e.name.lower()] = e.name
         if by_lower:
             alts = "|".join(regex.escape(k) for k in sorted(by_lower, key=len, reverse=True))
@@ -119,3 +132,14 @@ def _phrases(lex):
         got = (pattern, by_lower)
         lex._case_phrases = got
     return got
+
+
+def _capitals(s: str) -> int:
+    return sum(1 for c in s if c.isupper())
+
+
+def _line_start(text: str, s: int) -> bool:
+    i = s - 1
+    while i >= 0 and text[i] in " \t\"'“‘(":
+        i -= 1
+    return i < 0 or text[i] == "\n"

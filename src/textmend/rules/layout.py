@@ -107,8 +107,23 @@ economist professor doctor brother sister wife husband son daughter mother fathe
 owner founder veteran winger midfielder defender goalkeeper keeper skipper batsman bowler forward
 rapper comedian presenter host daily weekly successor predecessor candidate nominee challenger
 opponent ally deputy aide adviser advisor official spokesmen operator insurer producer developer
-chairperson head counsel correspondent reporter photographer player coach-turned-pundit
+chairperson head counsel correspondent reporter photographer player film movie comedy drama
+thriller biopic blockbuster album single song track book novel show series hopeful hopefuls
+nominee nominees musical play opera documentary sitcom game title adventure hit epic sequel
+remake artist duo trio outfit act frontman guitarist drummer vocalist icon legend newcomer
+winner favourite favorite rookie magazine paper website site app programme program brand
 """.split())
+
+#: words a run-in heading does not start with: pronouns, conjunctions, determiners
+NOT_HEAD_START = frozenset("""
+he she it they we i you his her its their our my your there here this that these those but
+and or so yet nor then if when while because although though unless one some many most other
+others another each every both either neither no such what which who how why
+""".split())
+
+#: determiners: a sentence opener that is one of these and is followed by a capitalised word
+#: may be part of a title ("Oscar hopefuls The Aviator, Million Dollar Baby…")
+DETERMINERS = frozenset("The A An No This These Those Some Many Several Both Each Every Its His Her Their Our".split())
 
 #: lower-case particles inside names (``Lula da Silva``, ``von der Leyen``)
 PARTICLES = frozenset("da de di do dos das du del della der den van von ter ten la le el al bin ibn ben y e".split())
@@ -260,6 +275,10 @@ def heading_before(text: str, toks: list[Tok], k: int, first: int = 0) -> int | 
     return None
 
 
+#: a heading found with weak evidence is kept when the text has this many strong ones
+WEAK_NEEDS = 2
+
+
 class Heading(NamedTuple):
     start: int       # first character of the heading
     end: int         # end of its last word
@@ -280,6 +299,10 @@ def run_in_headings(text: str) -> list[Heading]:
         if p <= last:
             continue
         para = m.group("line") is not None
+        if para and m.start() > 0:  # a wrapped line is no paragraph start
+            prev_line = text[text.rfind("\n", 0, m.start() - 1) + 1:m.start() - 1].split()
+            if prev_line and not ends_sentence(prev_line[-1]):
+                continue
         if not para:  # after a terminator: it must really end a sentence
             before = text[max(0, m.start() - 40):m.start()].split()
             if not before or not ends_sentence(before[-1] + text[m.start():m.end()].strip()):
@@ -289,16 +312,20 @@ def run_in_headings(text: str) -> list[Heading]:
             found.append(h)
             last = h.next
     strong = sum(h.evidence == "strong" for h in found)
-    return [h for h in found if h.evidence == "strong" or strong >= 1]
+    return [h for h in found if h.evidence == "strong" or strong >= WEAK_NEEDS]
+
+
+_SUBORDINATORS = frozenset("when while because if although though unless whether that which who whom whose".split())
 
 
 def _heading_at(text: str, p: int, para: bool) -> Heading | None:
-    toks = tokens(text, p, line_end(text, p))[:10]
-    if len(toks) < 3 or not is_cap(toks[0].text):
+    toks = tokens(text, p, line_end(text, p))[:11]
+    if len(toks) < 4 or not is_cap(toks[0].text):
         return None
-    if core(toks[0].text).lower() in ("he", "she", "it", "they", "we", "i", "you"):
+    first = core(toks[0].text)
+    if first.lower() in NOT_HEAD_START or (first in STARTERS and first not in ("The", "A", "An")):
         return None
-    for k in range(1, len(toks)):
+    for k in range(1, len(toks) - 1):
         prev = toks[k - 1].text
         if not is_headword(prev) or k > 8:
             return None
@@ -306,10 +333,22 @@ def _heading_at(text: str, p: int, para: bool) -> Heading | None:
         if kind is None:
             continue
         head = [core(t.text).lower() for t in toks[:k]]
-        if any(w in VERBS for w in head) or function_word(prev):
+        if k < 2 or any(w in VERBS or w in _SUBORDINATORS for w in head) or function_word(prev):
             return None
+        if any(c.isdigit() for w in head for c in w):
+            return None
+        s_word, nxt = core(toks[k].text), toks[k + 1].text
+        if head[-1] in NAME_PRECEDERS or head[-1] in MODIFIERS or any("'" in w or "’" in w for w in head):
+            return None  # "… the French film The 10th District", "Media General's class A shares"
+        if kind == "strong":
+            plain = is_lower(nxt)  # "The time …", not "The Aviator …" or "The 10th District"
+            if is_lower(prev):
+                if s_word in DETERMINERS and not plain:
+                    kind = "weak"
+            elif not (s_word in ("The", "A", "An") and plain):
+                return None  # "The News From Paraguay": a title in title case
         if kind == "weak":
-            if k < 2 or head[-1] in NAME_PRECEDERS or head[-1] in MODIFIERS:
+            if head[0] in ("the", "a", "an"):
                 return None
             if any(w.endswith("ed") and len(w) > 4 for w in head[1:]):
                 return None

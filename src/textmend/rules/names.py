@@ -42,6 +42,10 @@ NAME_OPENERS = frozenset("""Chez Café Cafe Hotel Hôtel Rue Place Via Plaza Bar
 Sporting Dynamo Dinamo Lokomotiv Spartak Bayern Hertha Borussia Olympique Atlético Athletic Inter
 AC FC SC SSC Radio Teatro Théâtre Banco Banca Gare Porta Piazza Strada Calle Avenida Avenue Boulevard
 Grand Petit Le La Les Il Lo El Der Die Das""".split())
+#: lower-case particles of other languages: what follows them is part of a foreign name
+FOREIGN_PARTICLES = frozenset("du des de la le les di del della delle dei von der van do da dos das el al".split())
+#: spellings that English transliteration does not use but other languages' press does
+FOREIGN_MARKS = ("w", "sch", "sz", "cz", "ou", "oe", "j", "ch", "dj", "tj", "zj", "ij", "ck")
 PLACE_KINDS = ("city", "country", "region", "landmark")
 PARTICLES = frozenset("da de do dos das di del della van von der den al el bin ibn bint le la y".split())
 
@@ -88,6 +92,9 @@ class Names(Rule):
             word = m.group()
             if word.isupper() and len(word) > 1:
                 continue  # ALL-CAPS words are the casing rules' business
+            if text[e:e + 1] in "'’" and text[e + 1:e + 2].isalpha() and text[e + 1:e + 3] not in ("s", "s ") \
+                    and not (text[e + 1:e + 2] == "s" and not text[e + 2:e + 3].isalpha()):
+                continue  # the word goes on after an apostrophe: "Sana'a", "Huai'an"
             # 1. exact variants, longest phrase first
             hit = None
             if word in multi_first:
@@ -171,20 +178,22 @@ class Names(Rule):
                     f"{found!r} is the {_kind(entry)} spelling of {target!r} ({why})", conf)
 
     # -- dropped letters ------------------------------------------------------------
-    def _judge_dropped(self, text, s, e, d, caps, doc, idx) -> Edit | None:
+    def _judge_dropped(self, text, s, e, targets, caps, doc, idx) -> Edit | None:
         found = text[s:e]
         if caps(s):
             return None
-        entry = d.entry
-        same = _entry_neighbour(text, s, e, entry, idx)
-        msg = f"{found!r} is {d.canonical!r} without its accented letters"
-        if same:
-            return Edit(s, e, d.canonical, "TM402", "dropped-letters", SAFE, msg + f" (next to {same!r})", 0.95)
-        if len(found) >= 5 and not is_english_word(found) and _free_standing(text, s, e, entry, idx):
-            if _titled(text, s) or any(t in doc for t in entry.name.split() if t != d.canonical):
-                return Edit(s, e, d.canonical, "TM402", "dropped-letters", SAFE,
+        canonical = targets[0].canonical
+        msg = f"{found!r} is {canonical!r} without its accented letters"
+        for d in targets:
+            same = _entry_neighbour(text, s, e, d.entry, idx)
+            if same:
+                return Edit(s, e, canonical, "TM402", "dropped-letters", SAFE, msg + f" (next to {same!r})", 0.95)
+        if len(found) >= 5 and not is_english_word(found) and all(
+                _free_standing(text, s, e, d.entry, idx) for d in targets):
+            if _titled(text, s) or any(t in doc for d in targets for t in d.entry.name.split() if t != canonical):
+                return Edit(s, e, canonical, "TM402", "dropped-letters", SAFE,
                             msg + " (the name is used elsewhere in the text)", 0.85)
-            return Edit(s, e, d.canonical, "TM402", "dropped-letters", UNSAFE, msg + " (no other evidence)", 0.6)
+            return Edit(s, e, canonical, "TM402", "dropped-letters", UNSAFE, msg + " (no other evidence)", 0.6)
         return None
 
     # -- transliterations -----------------------------------------------------------
@@ -206,6 +215,10 @@ class Names(Rule):
         exact = score >= 100.0
         what = f"{word!r} sounds like {target.canonical!r} ({_kind(entry)})"
         if entry.kind in PLACE_KINDS and sporty(text, s):
+            return None
+        if not looks_foreign(word, target.canonical):
+            # "Yanukovich", "Browne", "Huston": an English spelling or another name, not a
+            # foreign transliteration: never repaired on sound alone
             return None
         if exact and (titled or neighbour or elsewhere):
             why = "after a title" if titled else (f"next to {neighbour!r}" if neighbour else "the name is used elsewhere")
@@ -305,6 +318,8 @@ def _free_standing(text: str, s: int, e: int, entry: Entry, idx: NameIndex) -> b
     for v in entry.variants:
         name_tokens.update(v.split())
     w, ws = prev_word(text, s)
+    if w in FOREIGN_PARTICLES and w not in name_tokens and text[ws + len(w):s] in (" ", "\t"):
+        return False  # "Banque du Caire", "Universidad de Sevilla"
     if w and w[0].isupper() and text[ws + len(w):s] in (" ", "\t"):
         given = entry.name.split()[:-1] if entry.kind == "person" else []
         if not (w in TITLES or w in name_tokens or w in idx.first_names or _adjective(w)
@@ -337,3 +352,13 @@ def _multi_first(lex) -> frozenset[str]:
         got = frozenset(v.split()[0] for v in lex.variants if " " in v)
         lex._multi_first = got
     return got
+
+
+def looks_foreign(word: str, canonical: str) -> bool:
+    """True when ``word`` carries a spelling of another language that ``canonical`` does not:
+    letters with diacritics, or ``w``, ``sch``, ``ou``, ``j`` … (``Medwedew``, ``Poutine``,
+    ``Selenskyj``), as opposed to an English alternative (``Yanukovich``)."""
+    if any(ord(c) > 127 for c in word) and strip_accents(word) != strip_accents(canonical):
+        return True
+    w, c = strip_accents(word).lower(), strip_accents(canonical).lower()
+    return any(mark in w and mark not in c for mark in FOREIGN_MARKS)

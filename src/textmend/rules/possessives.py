@@ -30,7 +30,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (FUNCTION_WORDS, TITLES, CapsLines, DocWords, apostrophe, is_english_word,
+from ..evidence import (FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
                         next_word, prev_word, sentence_initial)
 from ..lexicon.matching import NameIndex, name_index
 from .base import Context, Rule
@@ -97,19 +97,35 @@ class Possessives(Rule):
                     break
             if proper is None or lex.variant(word) is not None:
                 continue
-            if is_english_word(word) and word.lower() != (base + "s").lower():
-                continue
-            ed = self._judge_plain(text, m.start(), m.end(), word, proper, apo or apostrophe(text), idx)
+            if is_english_word(word):
+                # "Turkeys", "Prices", "Browns": a plural of an English word; only a place or
+                # organisation the document names elsewhere counts, and never a person's name
+                entry = _entry_of(proper, idx)
+                if (word.lower() != (base + "s").lower() or entry is None or entry.kind == "person"
+                        or (sentence_initial(text, m.start()) and proper not in doc)):
+                    continue
+            ed = self._judge_plain(text, m.start(), m.end(), word, proper, apo or apostrophe(text), idx, doc)
             if ed is not None:
                 apo = apo or apostrophe(text)
                 edits.append(ed)
         return edits
 
     def _judge_plain(self, text: str, s: int, e: int, word: str, proper: str, apo: str,
-                     idx: NameIndex) -> Edit | None:
+                     idx: NameIndex, doc: DocWords) -> Edit | None:
         before, bs = prev_word(text, s)
-        if before.lower() in ("the", "two", "both", "three", "all") and text[bs + len(before):s].strip() == "":
+        glued = bs >= 0 and text[bs + len(before):s].strip() == ""
+        if before.lower() in ("the", "two", "both", "three", "all") and glued:
             return None  # "the Browns", "the two Koreas"
+        if glued and before[:1].isupper() and not sentence_initial(text, bs) and before not in POSSESSED_TITLES:
+            return None  # part of a longer name: "Aguas Argentinas", "Tennessee Williams"
+        entry = _entry_of(proper, idx)
+        if entry is not None and entry.kind == "person":
+            if glued and before in TITLES:
+                return None  # "Mr Williams": a surname of its own
+            if proper not in doc:
+                return None  # a person's name needs the name itself elsewhere in the text
+            if _stands_as_name(text, word, s):
+                return None  # "Rinus Michels, …": the word is a surname of its own
         after, _ = next_word(text, e)
         nxt = text[e:e + 1]
         if before.lower() == "of" and (nxt in ",.;:" or (after[:1].isupper() and after not in POSSESSED_TITLES)):
@@ -121,12 +137,17 @@ class Possessives(Rule):
             return None
         if after in POSSESSED_TITLES or (after.islower() and after not in FUNCTION_WORDS
                                          and not after.endswith(("ed", "ing")) and len(after) > 2):
-            if sentence_initial(text, s) and is_english_word(word):
+            if sentence_initial(text, s) and is_english_word(word) and proper not in doc:
                 return Edit(s, e, proper + apo + "s", "TM302", "missing-apostrophe", UNSAFE,
                             f"{word!r} before {after!r} reads as the possessive of {proper!r}", 0.5)
             return Edit(s, e, proper + apo + "s", "TM302", "missing-apostrophe", SAFE,
                         f"{word!r} before {after!r} is the possessive of {proper!r}", 0.85)
         return None
+
+
+def _entry_of(proper: str, idx: NameIndex):
+    found = idx.lexicon.entries_for(proper)
+    return found[0] if len(found) == 1 else None
 
 
 def resolve(base: str, idx: NameIndex, doc: DocWords) -> str | None:
@@ -144,7 +165,7 @@ def resolve(base: str, idx: NameIndex, doc: DocWords) -> str | None:
         proper = idx.caps.get(base)
         if proper is None:
             return None
-        if proper in doc or (len(base) >= 4 and not is_english_word(base)):
+        if used_in(proper, idx.lexicon, doc) or (len(base) >= 4 and not is_english_word(base)):
             return proper
         return None
     v = idx.lexicon.variant(base)
@@ -153,3 +174,18 @@ def resolve(base: str, idx: NameIndex, doc: DocWords) -> str | None:
         if " " not in target and (entry.kind != "person" or target == entry.short):
             return target
     return None
+
+
+
+def _stands_as_name(text: str, word: str, here: int) -> bool:
+    """``word`` appears elsewhere as a name of its own: after a capitalised first name or
+    before punctuation (``Rinus Michels,``)."""
+    for m in regex.finditer(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(word)}(?![\p{{L}}\p{{M}}])", text):
+        if m.start() == here:
+            continue
+        if text[m.end():m.end() + 1] in (",", ".", ";", ":", ")"):
+            return True
+        before, bs = prev_word(text, m.start())
+        if before[:1].isupper() and bs >= 0 and not sentence_initial(text, bs) and before not in TITLES:
+            return True
+    return False

@@ -6,16 +6,91 @@ sentence, doubled spaces, trailing whitespace.
 'a four-day visit to a well-known summit. Then'
 >>> mend("pre- and post-war, two- or three-day, -5 C, a 3-1 win, 1990 -1995, word - word")
 'pre- and post-war, two- or three-day, -5 C, a 3-1 win, 1990 -1995, word - word'
+
+Every rule needs evidence, because the same characters are often right:
+
+* a hyphen joins two words only when they make a compound (a number, a productive prefix
+  such as ``well``/``non``/``anti``, a productive head such as ``-day``/``-based``/``-led``,
+  or the same compound written elsewhere in the text); ``the economy -which stagnated``
+  and ``Sydney- nullified`` are dashes;
+* punctuation and sentence rules stay out of text in other languages (French puts a space
+  before ``!?;:``) and out of spaced ellipses (``. . .``), tickers (``<eric.St.>``) and code;
+* the two whitespace-only rules (doubled spaces, trailing whitespace) are opt-in:
+  ``select=["TM2"]`` or ``select=["TM204", "TM205"]`` turns them on.
+
+All scans start on a literal (`` -``, ``- ``, `` ,``…) so clean text costs one fast pass
+per rule, and every per-match look-around is bounded, so no input is quadratic.
 """
 from __future__ import annotations
 
 import re
 
 from ..edits import Edit
+from ..protect import LanguageGuard, LineIndex
 from .base import Context, Rule
 
-# words that follow a suspended hyphen: "pre- and post-war", "two- to three-day"
-_SUSPENDED = {"and", "or", "to", "nor", "but", "versus", "vs", "through", "than", "as", "&", "plus"}
+RULE_ORDER = ("TM201", "TM202", "TM203", "TM204", "TM205")
+
+# words that follow a suspended hyphen: "pre- and post-war", "two- to three-day",
+# and in foreign names "Vereins- und Westbank"
+_SUSPENDED = frozenset("""and or to nor but versus vs through than as plus via into
+und oder bis et ou y e o en og och""".split())
+
+_NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve
+thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty
+seventy eighty ninety hundred thousand million billion half quarter single double triple
+first second third fourth fifth sixth seventh eighth ninth tenth multi""".split())
+
+# productive first elements of English compounds
+_PREFIXES = frozenset("""well ill non self ex anti pro co semi multi pre post cross inter
+intra extra ultra mid counter pan neo quasi vice sub super long short high low full part far
+near hard soft top all so much never ever front home year state world record left right open
+broad close fast slow deep wide old new hot cold large small big free hand last
+""".split())
+
+# productive second elements (heads) of English compounds
+_HEADS = frozenset("""day days week weeks month months year years hour hours minute minutes
+decade decades century old long term time based backed led run owned funded made born linked
+related controlled sponsored held free wide scale level class style like sized size fold
+member members page point party seat storey story mile miles metre metres meter meters
+kilometre kilometres kilometer kilometers foot inch percent strong known called awaited
+fledged lasting standing looking making keeping building running breaking winning selling
+ending leaning wing handed minded speed rich bound driven oriented focused friendly proof
+trade haul range profile ranking quality income risk priced paid elect designate""".split())
+
+# words that never end or start a compound: a hyphen next to them is a dash
+_FUNCTION = frozenset("""which who whom whose that this these those the a an and or but nor
+if then than as at by for from in into of on onto to with without it its is are was were be
+been being has have had do does did will would shall should can could may might must not no
+he she they we you i me him her them us his their our your my there here what when where why
+how also even just only very too yet still""".split())
+
+_LEFT_WORD = re.compile(r"[A-Za-z0-9]{1,40}$")
+_RIGHT_WORD = re.compile(r"[a-z]{2,40}")
+
+
+def _left_token(text: str, end: int) -> str | None:
+    """The word of letters or digits that ends at ``end`` and stands alone on its left
+    (after a space, an opening bracket or quote, or the start), else None."""
+    m = _LEFT_WORD.search(text, max(0, end - 41), end)
+    if m is None:
+        return None
+    s = m.start()
+    if s > 0 and not (text[s - 1].isspace() or text[s - 1] in "([{\"'“‘"):
+        return None
+    return m.group()
+
+
+def _right_token(text: str, start: int) -> str | None:
+    """The lower-case word that starts at ``start`` and is a plain word (not followed by a
+    hyphen, slash, apostrophe, digit or letter), else None."""
+    m = _RIGHT_WORD.match(text, start)
+    if m is None:
+        return None
+    e = m.end()
+    if e < len(text) and (text[e].isalnum() or text[e] in "-/_@'’"):
+        return None
+    return m.group()
 
 
 class HyphenSpacing(Rule):
@@ -25,49 +100,129 @@ class HyphenSpacing(Rule):
     name = "hyphen-spacing"
     family = "spacing"
     description = "stray space next to a hyphen inside a compound word"
-    # "four -day": a word, one space, a hyphen glued to a lower-case word
-    _before = re.compile(r"(?<=[^\W_])[ ](-)(?=[a-z]{2,}\b)(?!-)")
-    # "well- known": a word glued to a hyphen, one space, a lower-case word
-    _after = re.compile(r"(?<![\w-])([A-Za-z]{2,}|\d+)-[ ]([a-z]{2,})\b")
+    _before = re.compile(r" -(?=[a-z])")   # "four -day"
+    _after = re.compile(r"- (?=[a-z])")    # "well- known"
+    _compound = re.compile(r"([A-Za-z0-9]+)-([A-Za-z]+)")
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
-        if "-" not in text:
+        if " -" not in text and "- " not in text:
             return []
-        out = []
+        out: list[Edit] = []
+        guard: LanguageGuard | None = None
+        compounds: set[str] | None = None
+
+        def evidence(left: str, right: str) -> bool:
+            nonlocal compounds
+            lo, r = left.lower(), right.lower()
+            if r in _FUNCTION or (lo in _FUNCTION and lo not in _PREFIXES):
+                return False
+            if left.isdigit() or lo in _NUMBER_WORDS or lo in _PREFIXES or r in _HEADS:
+                return True
+            if compounds is None:  # the same compound written correctly elsewhere
+                compounds = {f"{a.lower()}-{b.lower()}" for a, b in self._compound.findall(text)}
+            return f"{lo}-{r}" in compounds
+
         for m in self._before.finditer(text):
             s = m.start()
-            # the left neighbour must be a word (letters or digits), not a number range
-            left = text[max(0, s - 30):s].split()[-1:] or [""]
-            if not re.fullmatch(r"[A-Za-z]+|\d+", left[0]):
+            left = _left_token(text, s)
+            right = _right_token(text, s + 2)
+            if left is None or right is None or not (left.isalpha() or left.isdigit()):
                 continue
-            out.append(self.edit(s, m.start(1), "", "space before the hyphen of a compound removed"))
+            if not evidence(left, right):
+                continue
+            guard = guard or LanguageGuard(text)
+            if guard.foreign(s):
+                continue
+            out.append(self.edit(s, s + 1, "", "space before the hyphen of a compound removed"))
         for m in self._after.finditer(text):
-            if m.group(2).lower() in _SUSPENDED:
+            hy = m.start()
+            left = _left_token(text, hy)
+            right = _right_token(text, hy + 2)
+            if left is None or right is None or right in _SUSPENDED:
                 continue
-            hy = m.end(1)
+            if not (left.isdigit() or (left.isalpha() and len(left) >= 2)):
+                continue
+            if not evidence(left, right):
+                continue
+            guard = guard or LanguageGuard(text)
+            if guard.foreign(hy):
+                continue
             out.append(self.edit(hy + 1, hy + 2, "", "space after the hyphen of a compound removed"))
         return out
 
 
+_CLOSERS = ")]\"”’'%"
+
+
 class SpaceBeforePunctuation(Rule):
-    """``week , according`` → ``week, according``."""
+    """``week , according`` → ``week, according``; ``summit .Then`` → ``summit. Then``."""
 
     code = "TM202"
     name = "space-before-punctuation"
     family = "spacing"
     description = "space before punctuation removed"
-    _re = re.compile(r"(?<=[^\W_]|[)\]\"”’%])([ \t]+)(?:[,;!?]|:(?!\d)|\.(?![.\w]))(?=[\s\"”’)]|$)")
-
-    # "summit .Then": the full stop belongs to the word before it, the space after it
-    _moved = re.compile(r"(?<=[a-z]{2}) \.(?=[A-Z][a-z]+\b)")
+    _re = re.compile(r" [,.;:!?]")
+    # sentence starters after a misplaced full stop ("summit .Then")
+    _STARTERS = frozenset("""The A An He She It They We I This That These Those There In On At
+For But And However Then His Her Their Its Our After Before When While As If According
+Meanwhile Also Some Many Most No So Yet Now Today Yesterday Earlier Later Both Each""".split())
+    _cap = re.compile(r"[A-Z][a-z]*")
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
         if " " not in text:
             return []
-        out = [self.edit(m.start(1), m.end(1), "") for m in self._re.finditer(text)]
-        out += [self.edit(m.start(), m.end(), ". ", "space before a full stop moved after it")
-                for m in self._moved.finditer(text)]
+        out: list[Edit] = []
+        guard: LanguageGuard | None = None
+        n = len(text)
+        last = -1
+        for m in self._re.finditer(text):
+            p = m.end() - 1          # the punctuation mark
+            c = text[p]
+            s = p - 1
+            while s > 0 and s > p - 20 and text[s - 1] in " \t":
+                s -= 1
+            if s <= last or s == 0:
+                continue
+            prev = text[s - 1]
+            if not (prev.isalnum() or prev in _CLOSERS):
+                continue
+            nxt = text[p + 1] if p + 1 < n else ""
+            moved = False
+            if c == ".":
+                if nxt == "." or prev == "." or text.startswith(" .", p + 1):
+                    continue  # ". . ." a spaced ellipsis
+                if nxt and nxt.isalpha():  # "summit .Then": the stop belongs to the word
+                    w = self._cap.match(text, p + 1)
+                    if not (w and w.group() in self._STARTERS and text[s - 2:s].isalpha()
+                            and text[s - 2:s].islower()):
+                        continue
+                    e = w.end()
+                    if e < n and (text[e].isalnum() or text[e] in "._-/@"):
+                        continue
+                    moved = True
+                elif nxt and not (nxt.isspace() or nxt in "\"”’)"):
+                    continue
+            elif c in ":;":
+                if nxt and not (nxt.isspace() or nxt in "\"”’"):  # ":)" ";-)" "10 :30"
+                    continue
+            elif nxt and not (nxt.isspace() or nxt in "\"”’)"):
+                continue
+            guard = guard or LanguageGuard(text)
+            if guard.foreign(p):
+                continue
+            last = p
+            if moved:
+                out.append(self.edit(s, p + 1, ". ", "space before a full stop moved after it"))
+            else:
+                out.append(self.edit(s, p, ""))
         return out
+
+
+# abbreviations that end in a full stop and are followed by a capitalised word
+_ABBREVIATIONS = frozenset("""mr mrs ms dr st mt ft sr jr prof gen col lt sgt capt cmdr adm
+gov sen rep rev hon corp inc ltd co bros no nos vol vols fig figs pp ed eds jan feb mar apr
+jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun vs etc approx
+dept est univ assn ave blvd rd""".split())
 
 
 class MissingSpaceAfterSentence(Rule):
@@ -77,50 +232,135 @@ class MissingSpaceAfterSentence(Rule):
     name = "missing-sentence-space"
     family = "spacing"
     description = "missing space after the end of a sentence inserted"
-    _re = re.compile(r"(?<![A-Za-z.])(?:[a-z]{2,}|[A-Z][a-z]+|\d{4})[.!?][\"”’)]?(?=[A-Z][a-z])")
+    _dot = re.compile(r"\.[\"”’)]?(?=[A-Z][a-z])")
+    _bang = re.compile(r"![\"”’)]?(?=[A-Z][a-z])")
+    _query = re.compile(r"\?[\"”’)]?(?=[A-Z][a-z])")
+    _word = re.compile(r"(?:[a-z]{2,40}|[A-Z][a-z]{1,40}|\d{4})$")
+    _right = re.compile(r"[A-Z][a-z]+")
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
-        out = []
-        for m in self._re.finditer(text):
-            word = m.group()
-            if word[0].isupper() and len(word) <= 4:  # "Mr.", "Dr.", "St.", "Gov." abbreviations
+        out: list[Edit] = []
+        guard: LanguageGuard | None = None
+        matches = list(self._dot.finditer(text)) if "." in text else []
+        if "!" in text:
+            matches += self._bang.finditer(text)
+        if "?" in text:
+            matches += self._query.finditer(text)
+        for m in matches:
+            p = m.start()
+            w = self._word.search(text, max(0, p - 41), p)
+            if w is None:
+                continue
+            ws = w.start()
+            if ws > 0:
+                before = text[ws - 1]
+                if not (before.isspace() or before in "([\"'“‘-–—"):
+                    continue  # part of a bigger token: "<eric.St.>", "www.x.Com", "a.b.Cd"
+            word = w.group()
+            if word.lower() in _ABBREVIATIONS or (word[0].isupper() and len(word) <= 3):
+                continue  # "Mr.Smith", "St.Louis", "Gov.Brown"
+            r = self._right.match(text, m.end())
+            e = r.end()
+            if e < len(text) and (text[e].isalnum() or text[e] in "_@/\\>"
+                                  or (text[e] == "." and text[e + 1:e + 2].isalnum())):
+                continue  # an identifier, not a sentence: "System.Drawing.Color"
+            guard = guard or LanguageGuard(text)
+            if guard.foreign(p):
                 continue
             out.append(self.edit(m.end(), m.end(), " "))
         return out
 
 
+# characters that start a UTF-8 sequence whose byte A0 became a space (ftfy's
+# restore_byte_a0): "voilÃ  le" is mojibake for "voilà le", not a doubled space
+_A0_LEADS = frozenset(bytes([b]).decode("cp1252") for b in b"\xc2\xc3\xc5\xce\xd0\xd9\xe0\xe1\xe2\xe3")
+
+
 class RepeatedSpaces(Rule):
-    """``the  reconstruction`` → ``the reconstruction`` (not in aligned tables)."""
+    """``the  reconstruction`` → ``the reconstruction`` (not in aligned tables).  Opt-in.
+
+    Off by default, like every rule that only changes layout: a doubled space never changes
+    a word, is often on purpose (aligned columns, two spaces after a sentence), and turning it
+    on costs two guarantees at once.  ftfy deletes a control character and keeps the spaces
+    around it (``"a \\x1a b"`` → ``"a  b"``); collapsing them in the same run breaks ftfy
+    compatibility, and collapsing them only in a second run would make mending not idempotent.
+    """
 
     code = "TM204"
     name = "repeated-spaces"
     family = "spacing"
     description = "doubled space between words collapsed"
-    _re = re.compile(r"(?<=[^\W\d_]|,)( {2,3})(?=[^\W\d_])")
+    default_enabled = False
+    _re = re.compile(r"  +")
     _runs = re.compile(r"\S {2,}(?=\S)")
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
         if "  " not in text:
             return []
-        out = []
+        out: list[Edit] = []
+        lines: LineIndex | None = None
+        aligned: dict[int, bool] = {}
+        n = len(text)
         for m in self._re.finditer(text):
-            ls = text.rfind("\n", 0, m.start()) + 1
-            le = text.find("\n", m.end())
-            line = text[ls:le if le >= 0 else len(text)]
-            if len(self._runs.findall(line)) > 1:  # aligned columns: leave the layout alone
+            s, e = m.span()
+            if e - s > 3 or s == 0 or e >= n:
                 continue
-            out.append(self.edit(m.start(1), m.end(1), " "))
+            prev, nxt = text[s - 1], text[e]
+            if not ((prev.isalpha() or prev == ",") and nxt.isalpha()):
+                continue
+            if prev in _A0_LEADS:
+                continue
+            lines = lines or LineIndex(text)
+            ls, le = lines.bounds(s)
+            if ls not in aligned:  # two or more runs in a line: aligned columns, leave them
+                aligned[ls] = len(self._runs.findall(text, ls, min(le, ls + 100_000))) > 1
+            if aligned[ls]:
+                continue
+            out.append(self.edit(s, e, " "))
         return out
 
 
+def _whitespace_start(text: str, end: int) -> int:
+    """Where the run of spaces and tabs that ends at ``end`` starts (in chunks: a run of a
+    million spaces costs one pass in C, not a million steps in Python)."""
+    s = end
+    while s > 0:
+        lo = max(0, s - 4096)
+        kept = len(text[lo:s].rstrip(" \t"))
+        if kept:
+            return lo + kept
+        s = lo
+    return 0
+
+
 class TrailingWhitespace(Rule):
-    """Spaces and tabs at the end of a line removed."""
+    """Spaces and tabs at the end of a line removed.  Opt-in, for the reasons given for
+    :class:`RepeatedSpaces` (and a trailing double space is a line break in Markdown)."""
 
     code = "TM205"
     name = "trailing-whitespace"
     family = "spacing"
     description = "trailing whitespace removed"
-    _re = re.compile(r"(?<=\S)[ \t]+(?=\r?\n|\r|\Z)")
+    default_enabled = False
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
-        return [self.edit(m.start(), m.end(), "") for m in self._re.finditer(text)]
+        ends: list[int] = []
+        for nl in ("\n", "\r"):
+            if nl not in text:
+                continue
+            for ws in (" ", "\t"):
+                if ws + nl in text:
+                    ends.extend(m.start() + 1 for m in re.finditer(re.escape(ws + nl), text))
+        if text and text[-1] in " \t":
+            ends.append(len(text))
+        out: list[Edit] = []
+        seen: set[int] = set()
+        for e in sorted(ends):
+            if e in seen:
+                continue
+            seen.add(e)
+            s = _whitespace_start(text, e)
+            if s == 0 or text[s - 1].isspace():
+                continue  # a line of nothing but whitespace
+            out.append(self.edit(s, e, ""))
+        return out

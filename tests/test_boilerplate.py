@@ -1,0 +1,204 @@
+"""Boilerplate rules (TM601 teaser, TM602 page furniture, TM603 call to action)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from textmend import Pipeline, apply_edits
+from textmend.rules.boilerplate import BoilerplateError, load_patterns
+
+from .conftest import shared_path
+from .properties import check_contract
+from .strategies import any_text, ascii_prose
+
+P = Pipeline(select=["TM6"])
+PU = Pipeline(select=["TM6"], unsafe_fixes=True)
+
+
+def mend(text: str) -> str:
+    return P.mend(text)
+
+
+@pytest.mark.parametrize("before, after", [
+    # a teaser that runs to the end of its line
+    ("He left on Friday. Also read | Markets fall on rate fears\n\nShares fell on Monday.",
+     "He left on Friday.\n\nShares fell on Monday."),
+    # ... to the end of the text
+    ("The storm moved north. Related: Storm hits the coast", "The storm moved north."),
+    # ... on a line of its own, with a bullet
+    ("Sales rose.\n\n• Also read: Sales slump in the north\n\nThe firm said it was confident.",
+     "Sales rose.\n\nThe firm said it was confident."),
+    ("READ MORE: Why rents are rising in every city\nThe council said it would act.",
+     "The council said it would act."),
+    # ... up to a sentence opener after a headline without a full stop
+    ("The minister resigned on Friday. Also read | Five things to know about the budget The "
+     "opposition welcomed the decision.",
+     "The minister resigned on Friday. The opposition welcomed the decision."),
+    # ... up to a run-in heading (kept) that a sentence follows
+    ("Talks ended on Friday. Read also: Markets rally as inflation eases Energy bills in focus "
+     "Despite the mild winter, gas prices rose sharply.",
+     "Talks ended on Friday. Energy bills in focus Despite the mild winter, gas prices rose sharply."),
+    # a title inside the headline is not the end of it
+    ("Also read | Netflix confirms The Crown will end after season six\nThe series began in 2016.",
+     "The series began in 2016."),
+    # two teasers in a row
+    ("He left. Also read | Markets slide Also read | Oil jumps\nThe end came quickly.",
+     "He left.\nThe end came quickly."),
+    # furniture on its own line and between sentences
+    ("First paragraph.\n\nADVERTISEMENT\n\nSecond paragraph.", "First paragraph.\n\nSecond paragraph."),
+    ("First paragraph.\nStory continues below advertisement\nSecond paragraph.",
+     "First paragraph.\nSecond paragraph."),
+    ("Prices rose. ADVERTISEMENT Regulators said the rise was temporary.",
+     "Prices rose. Regulators said the rise was temporary."),
+    ("Prices rose. Advertisement The bank said the rise was temporary.",
+     "Prices rose. The bank said the rise was temporary."),
+    ("The vote was close. ADVERTISEMENT ADVERTISEMENT The count resumed on Monday.",
+     "The vote was close. The count resumed on Monday."),
+    # calls to action
+    ("Talks ended. Sign up for our daily newsletter to get the latest updates. The government said "
+     "it would act.", "Talks ended. The government said it would act."),
+    ("Talks ended.\nClick here to subscribe\nThe government said it would act.",
+     "Talks ended.\nThe government said it would act."),
+    ("The club won 2-0. Follow us on Twitter\n\nNext match on Sunday.",
+     "The club won 2-0.\n\nNext match on Sunday."),
+    ("The bridge reopened. Follow us on Facebook and Instagram for the latest local news The council "
+     "said repairs cost more than expected.",
+     "The bridge reopened. The council said repairs cost more than expected."),
+])
+def test_removed(before, after):
+    r = P.explain(before)
+    assert r.text == after
+    assert apply_edits(before, r.edits) == after
+    assert all(e.rule.startswith("TM6") and e.message for e in r.edits)
+
+
+@pytest.mark.parametrize("text", [
+    "She also read the report. Read more about it in chapter 3.",
+    "Advertisement revenue fell by a third. Also read aloud on the main stage were poems by pupils.",
+    "Follow us on the road to the final, the coach told fans.",
+    "Related: the two events were linked, police said. See also: the previous chapter.",
+    "He said it was time to read more: books, papers and reports.",
+    "EXPERTS WARN OF ADVERTISEMENT RULES\n\nThe rules change on Monday.",
+    "ADVERTISEMENT RULES CHANGE\n\nThe rules change on Monday.",
+    "The company's advertisement in the newspaper said the offer was final.",
+    "Click here, he said, pointing to the map. Sign up for the course was slow.",
+    "Customers can sign up for our newsletter, the bank said.",
+    "They watch: every night the crowds gather. Watch the skies.",
+    "The report, related to the case, was published. Read also the annex.",
+])
+def test_prose_is_kept(text):
+    assert mend(text) == text
+    assert PU.mend(text) == text
+
+
+def test_uncertain_end_is_only_suggested():
+    text = ("Talks ended on Monday. Also read: Floods hit the north of the country Rescue teams "
+            "reached the village on Tuesday.")
+    r = P.explain(text)
+    assert r.text == text
+    [s] = r.suggestions
+    assert s.rule == "TM601" and s.safety == "unsafe" and "uncertain" in s.message
+    assert PU.mend(text) == "Talks ended on Monday. Rescue teams reached the village on Tuesday."
+
+
+def test_title_case_advertisement_before_a_name_is_only_suggested():
+    text = "Prices rose. Advertisement Officials said the rise was temporary."
+    assert mend(text) == text
+    assert PU.mend(text) == "Prices rose. Officials said the rise was temporary."
+
+
+def test_messages_say_how_the_end_was_found():
+    r = P.explain("He spoke. Also read | Why the vote matters Election day nears After the debate, "
+                  "the candidates returned to their campaigns.")
+    [e] = r.edits
+    assert "run-in heading 'Election day nears'" in e.message
+    assert r.text.endswith("He spoke. Election day nears After the debate, the candidates returned "
+                           "to their campaigns.")
+
+
+def test_user_patterns(tmp_path):
+    f = tmp_path / "site.toml"
+    f.write_text("[[teaser]]\nlabel = 'Lire\\s+aussi'\n\n[[furniture]]\npattern = 'PUBLICIT[EÉ]'\n"
+                 "case = 'exact'\ninline = true\n", encoding="utf-8")
+    text = "Le texte. Lire aussi : Un autre article\nLa suite. PUBLICITÉ Le reste du texte est ici."
+    p = Pipeline(select=["TM6"], boilerplate_patterns=[str(f)])
+    assert p.mend(text) == "Le texte.\nLa suite. Le reste du texte est ici."
+    assert mend(text) == text  # not without the option
+    assert Pipeline(select=["TM6"], boilerplate_patterns=str(f)).mend(text) == p.mend(text)
+
+
+def test_user_patterns_can_replace_the_builtin_ones(tmp_path):
+    f = tmp_path / "only.toml"
+    f.write_text("builtin = false\n[[furniture]]\npattern = 'SPONSOR'\ncase = 'exact'\n", encoding="utf-8")
+    p = Pipeline(select=["TM6"], boilerplate_patterns=[f])
+    assert p.mend("A.\nADVERTISEMENT\nSPONSOR\nB.") == "A.\nADVERTISEMENT\nB."
+    assert len(load_patterns((str(f),)).teasers) == 0
+
+
+@pytest.mark.parametrize("content, message", [
+    ("[[teaser]]\nlabel = '('\n", "invalid regular expression"),
+    ("[[teaser]]\nlabel = 'x'\nseparator = 'maybe'\n", "separator must be"),
+    ("[[furniture]]\npattern = 'x'\ncase = 'upper'\n", "case must be"),
+    ("[[furniture]]\n", "non-empty string"),
+    ("teaser = 3\n", "array of tables"),
+    ("[[teasers]]\nlabel = 'x'\n", "unknown key"),
+    ("[[teaser\n", "invalid TOML"),
+])
+def test_bad_pattern_files_are_explained(tmp_path, content, message):
+    f = tmp_path / "bad.toml"
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(BoilerplateError, match=message) as info:
+        Pipeline(select=["TM6"], boilerplate_patterns=[str(f)]).mend("Text. ADVERTISEMENT The end is here.")
+    assert str(f) in str(info.value)
+
+
+def test_missing_pattern_file(tmp_path):
+    with pytest.raises(BoilerplateError, match="cannot read"):
+        Pipeline(select=["TM6"], boilerplate_patterns=[str(tmp_path / "nope.toml")]).mend("x")
+    with pytest.raises(BoilerplateError, match="list of paths"):
+        Pipeline(select=["TM6"], boilerplate_patterns=[3.5]).mend("x")
+
+
+# -- the seed and the dev cases (../shared) ----------------------------------------------------
+
+def _gold_removals(case):
+    return sorted(f["from"] for f in case["fixes"] if f["class"] == "G")
+
+
+def test_dev_cases_teasers_come_out_exactly():
+    path = shared_path("eval", "dev", "cases.jsonl")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        r = P.explain(case["damaged"])
+        assert sorted(e.original for e in r.edits) == _gold_removals(case), case["id"]
+        assert not r.suggestions, case["id"]
+
+
+def test_seed_teasers_come_out_exactly():
+    case = json.loads(shared_path("eval", "dev", "seed.fixes.json").read_text(encoding="utf-8"))
+    r = P.explain(case["damaged"])
+    assert sorted(e.original for e in r.edits) == _gold_removals(case)
+
+
+# -- properties --------------------------------------------------------------------------------
+
+_WORDS = ["Also read |", "Read also:", "READ MORE:", "ADVERTISEMENT", "Advertisement", "Related:",
+          "Story continues below", "Follow us on Twitter", "Sign up for our newsletter", "The",
+          "During", "talks", "Markets", "fall", "in", "Europe", "the", "progress", "Despite",
+          "rose.", "said.", "\n", "\n\n", "•", "|", ":", "Energy", "and", "trade", "Putin"]
+boilerplate_text = st.lists(st.sampled_from(_WORDS), max_size=40).map(" ".join)
+
+
+@pytest.mark.parametrize("pipeline", [P, PU, Pipeline(select=["TM601"]), Pipeline(select=["TM602"]), Pipeline(ignore=["TM602"]),
+                                      Pipeline(select=["TM603"])], ids=["safe", "unsafe", "601", "602", "no602", "603"])
+@given(text=st.one_of(any_text, ascii_prose, boilerplate_text))
+def test_contract(pipeline, text):
+    check_contract(pipeline, text)
+
+
+@given(text=boilerplate_text)
+def test_full_pipeline_contract(text):
+    check_contract(Pipeline(), text)
