@@ -14,6 +14,8 @@ TEST_LEXICON = Lexicon([
     Entry("Narendra Modi", "person", "m"),
     Entry("Benjamin Netanyahu", "person", "m", variants=("Netanyahou", "Netanjahu")),
     Entry("Boris Johnson", "person", "m"),
+    Entry("Kim Jong Un", "person", "m", "Kim"),
+    Entry("Kim Jong Il", "person", "m", "Kim"),
     Entry("Moscow", "city", variants=("Moscou", "Mosca", "Moskau")),
     Entry("Cairo", "city", variants=("Le Caire", "Il Cairo")),
     Entry("Naples", "city", variants=("Napoli",)),

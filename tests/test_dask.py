@@ -235,8 +235,9 @@ def test_mend_paths_user_lexicon_and_rerun(client, tmp_path, user_lexicon):
     docs = [f"{d} Brenik spoke." for d in DOCS[:80]]
     src.write_text("".join(json.dumps({"text": d}) + "\n" for d in docs), encoding="utf-8")
     out = tmp_path / "out"
-    for bs in (3000, 50000):  # a second run with fewer parts leaves no stale part behind
-        rc = mend_paths([str(src)], str(out), fmt="jsonl", scheduler=client.scheduler.address,
+    # a second run with fewer parts leaves no stale part behind (scheduler: an address, a Client)
+    for bs, scheduler in ((3000, client.scheduler.address), (50000, client)):
+        rc = mend_paths([str(src)], str(out), fmt="jsonl", scheduler=scheduler,
                         blocksize=bs, options={"lexicon": str(user_lexicon)})
         assert rc == 0
         names, data = _parts(out / "in")

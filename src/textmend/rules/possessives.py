@@ -118,14 +118,13 @@ class Possessives(Rule):
             return None  # "the Browns", "the two Koreas"
         if glued and before[:1].isupper() and not sentence_initial(text, bs) and before not in POSSESSED_TITLES:
             return None  # part of a longer name: "Aguas Argentinas", "Tennessee Williams"
-        entry = _entry_of(proper, idx)
-        if entry is not None and entry.kind == "person":
+        if _stands_as_name(text, word, s):
+            return None  # "Rinus Michels, …", "from Williams, dealers said": a name of its own
+        if any(x.kind == "person" for x in idx.lexicon.entries_for(proper)):
             if glued and before in TITLES:
                 return None  # "Mr Williams": a surname of its own
             if proper not in doc:
                 return None  # a person's name needs the name itself elsewhere in the text
-            if _stands_as_name(text, word, s):
-                return None  # "Rinus Michels, …": the word is a surname of its own
         after, _ = next_word(text, e)
         nxt = text[e:e + 1]
         if before.lower() == "of" and (nxt in ",.;:" or (after[:1].isupper() and after not in POSSESSED_TITLES)):
