@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textmend
-from textmend.batch import (BatchMender, InputError, PipelineSpec, explain_many, make_batch_mender,
+from textmend.batch import (BatchMender, PipelineSpec, explain_many, make_batch_mender,
                             mend_batch, mend_jsonl, mend_many, pipeline_for, report_json, worker_state)
 from textmend.lexicon import Entry, Lexicon, LexiconError
 
@@ -255,15 +255,21 @@ def test_mend_series():
 def test_mend_jsonl():
     records = [{"id": i, "text": d, "title": d[:20], "n": None} for i, d in enumerate(DOCS[:20])]
     lines = [json.dumps(r, ensure_ascii=bool(i % 2)) + "\n" for i, r in enumerate(records)]
-    lines.insert(5, "\n")
-    out = list(mend_jsonl(lines, fields=("text", "title", "n", "missing")))
-    assert len(out) == 20
-    for r, o in zip(records, out):
-        assert json.loads(o) == {**r, "text": textmend.mend(r["text"]), "title": textmend.mend(r["title"])}
-    with pytest.raises(InputError, match="line 3: not valid JSON"):
-        list(mend_jsonl(lines[:2] + ["{oops\n"]))
-    with pytest.raises(InputError, match="line 1: expected a JSON object"):
-        list(mend_jsonl(["[1, 2]\n"]))
+    lines[4] = lines[4][:-1] + "\r\n"
+    lines[5:5] = ["\n", "{oops\n", "[1]\n"]
+    messages = []
+    out = list(mend_jsonl(lines, fields=("text", "title", "n"), messages=messages))
+    assert len(out) == len(lines)
+    assert out[5:8] == lines[5:8]  # passed through, byte for byte
+    del out[5:8], lines[5:8]
+    for r, line, o in zip(records, lines, out):
+        want = {**r, "text": textmend.mend(r["text"]), "title": textmend.mend(r["title"])}
+        assert json.loads(o) == want
+        assert o == line if want == r else o.endswith(line[-2:] if line.endswith("\r\n") else "\n")
+    assert any(o != line for o, line in zip(out, lines))
+    assert [n for n, _ in messages if "not valid JSON" in _] == [7]
+    assert [n for n, _ in messages if "not a JSON object" in _] == [8]
+    assert len([1 for _, m in messages if "'n' is not a string" in m]) == 20
 
 
 # -- reading byte ranges of lines (textmend.dask, no Dask needed for this part) -------------------

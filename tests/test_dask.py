@@ -167,9 +167,17 @@ def test_mend_paths_jsonl_matches_serial(client, tmp_path, serial):
     recs = [json.loads(x) for x in data.splitlines()]
     assert [r["text"] for r in recs] == serial  # independent of mend_jsonl
     assert [r["title"] for r in recs] == [textmend.mend(d[:25]) for d in DOCS]
+    assert [r["id"] for r in recs] == list(range(len(DOCS)))
 
 
-def test_mend_paths_text_matches_local_blocks(client, tmp_path, monkeypatch):
+def _cli(args, env=None):
+    import subprocess
+
+    exe = [sys.executable, "-m", "textmend"]
+    return subprocess.run(exe + args, capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+def test_mend_paths_text_equals_the_cli(client, tmp_path, monkeypatch):
     src = tmp_path / "long.txt"
     src.write_text("\n\n".join(DOCS) + "\n", encoding="utf-8")
     monkeypatch.setattr(tio, "BLOCK_SIZE", 3000)  # cut a small file into many blocks
@@ -179,36 +187,46 @@ def test_mend_paths_text_matches_local_blocks(client, tmp_path, monkeypatch):
     names, data = _parts(tmp_path / "out" / "long")
     assert len(names) > 3 and names[-1].endswith(".txt")
     with open(src, "rb") as fh:
-        blocks = list(tio.text_blocks(tio.decoded_chunks(fh, str(src)), 3000))
-    assert len(blocks) > 10 and not any(b.head_cut or b.tail_cut for b in blocks)
-    assert data == "".join(textmend.mend(b.text) for b in blocks)
+        assert len(list(tio.text_blocks(tio.decoded_chunks(fh, str(src)), 3000))) > 10
     # documents do not straddle paragraph blocks: the same as mending each one
     assert data == "\n\n".join(textmend.mend(d) for d in DOCS) + "\n"
+    # and the same bytes as the command line cutting the file at the same places
+    r = _cli([str(src), "-o", str(tmp_path / "cli.txt")], env={"TEXTMEND_BLOCK_SIZE": "3000"})
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "cli.txt").read_text(encoding="utf-8") == data
 
 
-def test_mend_paths_equals_the_cli(tmp_path):
+def test_mend_paths_small_files_equal_the_cli(tmp_path, capsys):
     from textmend.cli import main
 
-    paths = []
-    for i in range(3):
-        p = tmp_path / f"doc{i}.txt"
-        p.write_text("\n\n".join(DOCS[i * 20:(i + 1) * 20]) + "\n", encoding="utf-8")
-        paths.append(p)
-    # (small: mended in this process, no cluster started)
-    assert mend_paths([str(tmp_path / "doc*.txt")], str(tmp_path / "out")) == 0
-    for i, p in enumerate(paths):
-        cli_out = tmp_path / f"cli{i}.txt"
-        assert main([str(p), "-o", str(cli_out)]) == 0
-        assert _parts(tmp_path / "out" / f"doc{i}")[1] == cli_out.read_text(encoding="utf-8")
+    docs = DOCS[:40]
+    text = "\ufeff" + "\r\n\r\n".join(docs[:20]) + "\r\n"  # a BOM and CRLF line breaks
+    (tmp_path / "a.txt").write_bytes(text.encode("utf-8"))
+    (tmp_path / "b.txt").write_text("\n\n".join(docs[20:]), encoding="utf-8")
+    lines = [json.dumps({"id": i, "text": d}) + "\n" for i, d in enumerate(docs)]
+    lines[3:3] = ["\n", "{oops\n", '{"id": 99}\r\n', "[1, 2]\n"]
+    (tmp_path / "c.jsonl").write_text("\ufeff" + "".join(lines), encoding="utf-8")
+    # (small inputs: mended in this process, no cluster started)
+    assert mend_paths([str(tmp_path / "*.txt")], str(tmp_path / "out")) == 0
+    assert mend_paths([str(tmp_path / "c.jsonl")], str(tmp_path / "out"), fmt="jsonl") == 0
+    warnings = capsys.readouterr().err
+    for name, ext in (("a", "txt"), ("b", "txt"), ("c", "jsonl")):
+        cli_out = tmp_path / f"cli-{name}.{ext}"
+        assert main([str(tmp_path / f"{name}.{ext}"), "-o", str(cli_out)]) == 0
+        assert _parts(tmp_path / "out" / name)[1].encode("utf-8") == cli_out.read_bytes()
+    cli_warnings = capsys.readouterr().err
+    for n in (5, 6, 7):
+        assert f"c.jsonl:{n}: " in warnings and f"c.jsonl:{n}: " in cli_warnings
+    assert "line 4" not in warnings
 
 
 def test_mend_paths_errors(client, tmp_path, capsys):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text("".join(json.dumps({"text": d}) + "\n" for d in DOCS[:50]) + "{nope\n", encoding="utf-8")
+    bad.write_bytes(b"".join(json.dumps({"text": d}).encode() + b"\n" for d in DOCS[:50]) + b'{"text": "caf\xe9"}\n')
     rc = mend_paths([str(bad)], str(tmp_path / "o1"), fmt="jsonl", scheduler=client.scheduler.address,
                     blocksize=2000)
     err = capsys.readouterr().err
-    assert rc == 2 and f"{bad}: line 51: not valid JSON" in err and "Traceback" not in err
+    assert rc == 2 and f"textmend: error: {bad}: invalid UTF-8 at byte" in err and "Traceback" not in err
 
     latin = tmp_path / "latin.txt"
     latin.write_bytes(b"caf\xe9 ok\n")
@@ -227,7 +245,7 @@ def test_mend_paths_errors(client, tmp_path, capsys):
         p = kwargs.pop("paths")
         assert mend_paths(p, str(tmp_path / "o3"), scheduler="synchronous", **kwargs) == 2, needle
         err = capsys.readouterr().err
-        assert err.startswith("textmend: ") and needle in err and "Traceback" not in err
+        assert err.startswith("textmend: error: ") and needle in err and "Traceback" not in err
 
 
 def test_mend_paths_user_lexicon_and_rerun(client, tmp_path, user_lexicon):

@@ -5,8 +5,8 @@
 * :func:`make_batch_mender` / :func:`mend_batch`: a batch function for
   ``datasets.Dataset.map(batched=True)`` (a dict of columns in, a dict of columns out);
 * :func:`mend_series`: a ``pandas.Series`` of texts, mended;
-* :func:`mend_jsonl`: the lines of a JSON Lines file, the way ``textmend.dask.mend_paths``
-  mends them.
+* :func:`mend_jsonl`: the lines of a JSON Lines file, the way the command line (and
+  ``textmend.dask.mend_paths``) mends them.
 
 Every result is what :func:`textmend.mend` gives for the same options.  Neither pandas nor
 ``datasets`` is needed to import this module.
@@ -237,7 +237,10 @@ def _parallel(it: Iterator[Any], jobs: int, chunksize: int, spec: PipelineSpec,
     from concurrent.futures import ProcessPoolExecutor
 
     window = 2 * jobs  # chunks in flight: memory stays bounded, workers stay busy
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(),
+    ctx = _mp_context()
+    if ctx.get_start_method() == "fork":
+        pipeline_for(spec)  # build it here once: forked workers inherit it, built
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                                initializer=_init_worker, initargs=(spec,))
     try:
         pending: deque = deque()
@@ -397,52 +400,91 @@ def mend_series(series: Any, **options: Any) -> Any:
     return out
 
 
-# -- JSON Lines ---------------------------------------------------------------------------
+# -- blocks and JSON Lines, the way the command line mends them --------------------------------
 
 
-class InputError(ValueError):
-    """A line that cannot be mended: not JSON, or not a JSON object."""
+_CLI_MEND_TEXT: Any = None
 
 
-def mend_jsonl_line(line: str, pipeline: Pipeline, fields: Sequence[str] = ("text",)) -> str:
-    """Mend one line of a JSON Lines file: the ``fields`` of the record that hold strings are
-    mended (missing, null or non-string ones are left alone) and the record is written back
-    as JSON (non-ASCII characters as they are) with ``\n``.  A blank line gives ``""``."""
-    if not line.strip():
-        return ""
+def mend_block(pipeline: Pipeline, text: str, head_cut: bool = False, tail_cut: bool = False) -> str:
+    """Mend one block of a file exactly as the command line does (``textmend.cli.mend_text``:
+    CRLF text is mended as LF, a block's final newline and forced cuts are respected)."""
+    global _CLI_MEND_TEXT
+    if _CLI_MEND_TEXT is None:
+        try:
+            from .cli import mend_text
+        except ImportError:  # pragma: no cover - a command line without it
+            def mend_text(p, t, **_kw):
+                return p.explain(t).text, None
+        _CLI_MEND_TEXT = mend_text
+    return _CLI_MEND_TEXT(pipeline, text, head_cut=head_cut, tail_cut=tail_cut)[0]
+
+
+def mend_jsonl_line(line: str, pipeline: Pipeline,
+                    fields: Sequence[str] = ("text",)) -> tuple[str, list[str]]:
+    """Mend one line of a JSON Lines file as the command line does: ``(new line, messages)``.
+
+    The string ``fields`` of the record are mended; a record that changes is written back
+    as JSON (non-ASCII characters as they are) with the line's own line ending, any other
+    line (blank, not JSON, not an object, nothing to mend) is passed through byte for byte.
+    Each message says why something was passed through unchanged.
+    """
+    body = line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith("\n") else line
+    if not body.strip():
+        return line, []
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} (column {exc.colno})") from None
+        record = json.loads(body)
+    except ValueError as exc:
+        msg, col = getattr(exc, "msg", str(exc)), getattr(exc, "colno", None)
+        return line, [f"not valid JSON ({msg}{f' at column {col}' if col else ''}); passed through unchanged"]
     if not isinstance(record, dict):
-        raise InputError(f"expected a JSON object, found {type(record).__name__}")
-    for f in fields:
-        v = record.get(f)
-        if isinstance(v, str):
-            record[f] = pipeline.explain(v).text
-    return json.dumps(record, ensure_ascii=False) + "\n"
+        return line, ["not a JSON object; passed through unchanged"]
+    messages: list[str] = []
+    changed = False
+    for name in fields:
+        if name not in record:
+            messages.append(f"no field {name!r}; passed through unchanged")
+            continue
+        value = record[name]
+        if not isinstance(value, str):
+            messages.append(f"field {name!r} is not a string; passed through unchanged")
+            continue
+        new = mend_block(pipeline, value)
+        if new != value:
+            record[name] = new
+            changed = True
+    if not changed:
+        return line, messages
+    new_line = json.dumps(record, ensure_ascii=False) + line[len(body):]
+    try:
+        new_line.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        messages.append(f"cannot write the mended record as utf-8 ({exc.reason}); passed through unchanged")
+        return line, messages
+    return new_line, messages
 
 
-def mend_jsonl(lines: Iterable[str], fields: Sequence[str] = ("text",), **options: Any) -> Iterator[str]:
-    """Mend the lines of a JSON Lines file, lazily: exactly what
-    ``textmend.dask.mend_paths(..., fmt="jsonl")`` writes.  An :class:`InputError` names the
-    line number.
+def mend_jsonl(lines: Iterable[str], fields: Sequence[str] = ("text",), *,
+               messages: list[tuple[int, str]] | None = None, **options: Any) -> Iterator[str]:
+    """Mend the lines (with their line breaks) of a JSON Lines file, lazily, as
+    ``textmend --format jsonl`` and ``textmend.dask.mend_paths(..., fmt="jsonl")`` do.
 
-    >>> list(mend_jsonl(['{"id": 1, "text": "a four -day visit"}\\n', '\\n']))
-    ['{"id": 1, "text": "a four-day visit"}\\n']
+    Lines that cannot be mended are passed through unchanged; pass a list as ``messages``
+    to collect ``(line number, why)`` for them.
+
+    >>> list(mend_jsonl(['{"id": 1, "text": "a four -day visit"}\\n', '{"id": 2}\\n']))
+    ['{"id": 1, "text": "a four-day visit"}\\n', '{"id": 2}\\n']
     """
     if isinstance(fields, str):
         fields = (fields,)
     p = pipeline_for(as_spec(options))
     for i, line in enumerate(lines, 1):
-        try:
-            out = mend_jsonl_line(line, p, fields)
-        except InputError as exc:
-            raise InputError(f"line {i}: {exc}") from None
-        if out:
-            yield out
+        out, why = mend_jsonl_line(line, p, fields)
+        if why and messages is not None:
+            messages.extend((i, w) for w in why)
+        yield out
 
 
-__all__ = ["BatchMender", "InputError", "PipelineSpec", "explain_many", "make_batch_mender",
-           "mend_batch", "mend_jsonl", "mend_jsonl_line", "mend_many", "mend_series", "pipeline_for",
+__all__ = ["BatchMender", "PipelineSpec", "explain_many", "make_batch_mender",
+           "mend_batch", "mend_block", "mend_jsonl", "mend_jsonl_line", "mend_many", "mend_series", "pipeline_for",
            "report_dict", "report_json", "worker_state"]

@@ -1169,16 +1169,15 @@ def run_dask(s: Settings, console: Console) -> int:
     options = {"select": s.select, "ignore": s.ignore, "unsafe_fixes": s.unsafe_fixes,
                "lexicon": s.lexicon}
     try:
-        n = mend_paths(list(s.paths), s.output, fmt=fmt, fields=list(s.fields),
-                       scheduler=s.scheduler, options=options)
+        rc = mend_paths(list(s.paths), s.output, fmt=fmt, fields=list(s.fields),
+                        scheduler=s.scheduler, options=options)
     except ImportError as exc:
         console.error(f"--engine dask needs dask: install textmend[dask] ({exc})")
         return EXIT_ERROR
     except OSError as exc:
         console.error(f"{exc.filename or s.output}: {exc.strerror or exc}")
         return EXIT_ERROR
-    console.info(f"textmend: {n} documents mended into {s.output}")
-    return EXIT_OK
+    return int(rc or 0)
 
 
 def _check_lexicons(s: Settings) -> None:

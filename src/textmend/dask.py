@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .batch import (InputError, PipelineSpec, _is_missing, as_spec, mend_jsonl_line,
+from .batch import (PipelineSpec, _is_missing, as_spec, mend_block, mend_jsonl_line,
                     pipeline_for, report_json)
 
 FORMATS = ("text", "jsonl")
@@ -149,11 +149,11 @@ def mend_bag(bag: Any, *, fields: Sequence[str] | None = None, **options: Any) -
 
 
 class _BlockError(Exception):
-    """Raised in a worker: ``path``, byte offset of the line, what is wrong."""
+    """Raised in a worker: ``path``, byte offset, what is wrong (``plain``: no line number)."""
 
-    def __init__(self, path: str, pos: int, problem: str, utf8: bool = False):
-        super().__init__(path, pos, problem, utf8)
-        self.path, self.pos, self.problem, self.utf8 = path, pos, problem, utf8
+    def __init__(self, path: str, pos: int, problem: str, plain: bool = False):
+        super().__init__(path, pos, problem, plain)
+        self.path, self.pos, self.problem, self.plain = path, pos, problem, plain
 
 
 def _iter_block(f: Any, offset: int, length: int | None) -> Iterable[tuple[int, bytes]]:
@@ -172,44 +172,73 @@ def _iter_block(f: Any, offset: int, length: int | None) -> Iterable[tuple[int, 
         pos += len(line)
 
 
+_BOM = "\ufeff"
+_SNIFF = 8000  # a NUL byte in the first 8000 bytes: a binary file (as the command line says)
+
+
 def _mend_jsonl_block(path: str, offset: int, length: int | None, compression: str | None,
-                      out_path: str, fields: tuple[str, ...], spec: PipelineSpec) -> int:
-    """Mend the JSON Lines that start in one byte range of ``path`` into ``out_path``."""
+                      out_path: str, fields: tuple[str, ...], spec: PipelineSpec) -> list[tuple[int, str]]:
+    """Mend the JSON Lines that start in one byte range of ``path`` into ``out_path``;
+    return ``(byte position, message)`` for the lines passed through unchanged."""
     import fsspec
 
     p = pipeline_for(spec)
-    n = 0
+    messages: list[tuple[int, str]] = []
     with fsspec.open(path, "rb", compression=compression) as f, fsspec.open(out_path, "wb") as out:
         for pos, raw in _iter_block(f, offset, length):
+            if pos < _SNIFF and b"\0" in raw[:_SNIFF - pos]:
+                k = pos + raw.index(b"\0")
+                raise _BlockError(path, k, f"binary file (NUL byte at offset {k})", plain=True)
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise _BlockError(path, pos + exc.start, "invalid UTF-8", utf8=True) from None
-            try:
-                out.write(mend_jsonl_line(line, p, fields).encode("utf-8"))
-            except InputError as exc:
-                raise _BlockError(path, pos, str(exc)) from None
-            n += 1
-    return n
+                raise _BlockError(path, pos + exc.start, f"invalid UTF-8 at byte {pos + exc.start} "
+                                  f"(0x{raw[exc.start:exc.start + 1].hex()})", plain=True) from None
+            bom = ""
+            if pos == 0 and line.startswith(_BOM):  # kept, and not part of the record
+                bom, line = _BOM, line[1:]
+            new, why = mend_jsonl_line(line, p, fields)
+            out.write((bom + new).encode("utf-8"))
+            messages.extend((pos, w) for w in why)
+    return messages
 
 
-def _plan_text(path: str, compression: str | None, block_size: int) -> list[tuple[int, int]]:
+def _plan_text(path: str, compression: str | None, block_size: int) -> tuple[bool, list[tuple]]:
     """Cut a text file where the command line cuts it (:func:`textmend.io.text_blocks`:
-    paragraph boundaries, about ``block_size`` characters) and return the byte ranges."""
+    paragraph boundaries, about ``block_size`` characters): ``(bom, [(start byte, end byte,
+    head_cut, tail_cut), ...])``."""
     import fsspec
 
     from .io import decoded_chunks, text_blocks
 
-    out, pos = [], 0
+    bom = [False]
+
+    def strip_bom(chunks):
+        first = True
+        for c in chunks:
+            if first:
+                first = False
+                if c.startswith(_BOM):
+                    bom[0] = True
+                    c = c[1:]
+                    if not c:
+                        continue
+            yield c
+
+    out: list[tuple] = []
     with fsspec.open(path, "rb", compression=compression) as f:
-        for b in text_blocks(decoded_chunks(f, path), block_size):
+        blocks = text_blocks(strip_bom(decoded_chunks(f, path)), block_size)
+        pos = None
+        for b in blocks:
+            if pos is None:
+                pos = 3 if bom[0] else 0
             n = len(b.text.encode("utf-8"))
-            out.append((pos, pos + n))
+            out.append((pos, pos + n, b.head_cut, b.tail_cut))
             pos += n
-    return out
+    return bom[0], out
 
 
-def _mend_text_blocks(path: str, compression: str | None, ranges: list[tuple[int, int]],
+def _mend_text_blocks(path: str, compression: str | None, bom: bool, ranges: list[tuple],
                       out_path: str, spec: PipelineSpec) -> int:
     """Mend consecutive blocks of a text file, each one on its own, into ``out_path``."""
     import fsspec
@@ -218,16 +247,18 @@ def _mend_text_blocks(path: str, compression: str | None, ranges: list[tuple[int
     with fsspec.open(path, "rb", compression=compression) as f, fsspec.open(out_path, "wb") as out:
         if ranges and ranges[0][0]:
             f.seek(ranges[0][0])
-        for start, end in ranges:
+        if bom and ranges and ranges[0][0] <= 3:
+            out.write(_BOM.encode("utf-8"))
+        for start, end, head_cut, tail_cut in ranges:
             text = f.read(end - start).decode("utf-8")  # (checked by the plan)
-            out.write(p.explain(text).text.encode("utf-8"))
+            out.write(mend_block(p, text, head_cut, tail_cut).encode("utf-8"))
     return len(ranges)
 
 
-def _group(ranges: list[tuple[int, int]], size: int) -> list[list[tuple[int, int]]]:
+def _group(ranges: list[tuple], size: int) -> list[list[tuple]]:
     """Consecutive blocks in groups of about ``size`` bytes (one task and part file each)."""
-    groups: list[list[tuple[int, int]]] = []
-    cur: list[tuple[int, int]] = []
+    groups: list[list[tuple]] = []
+    cur: list[tuple] = []
     for r in ranges:
         if cur and r[1] - cur[0][0] > size:
             groups.append(cur)
@@ -238,21 +269,27 @@ def _group(ranges: list[tuple[int, int]], size: int) -> list[list[tuple[int, int
     return groups
 
 
-def _line_number(path: str, pos: int) -> int | None:
+def _line_numbers(path: str, positions: list[int]) -> dict[int, int]:
+    """Line numbers (1-based) of byte positions, in one pass over the file."""
     import fsspec
 
+    want = sorted(set(positions))
+    found: dict[int, int] = {}
     try:
         with fsspec.open(path, "rb", compression="infer") as f:
-            n, seen = 1, 0
-            while seen < pos:
-                chunk = f.read(min(1 << 20, pos - seen))
+            line, seen, k = 1, 0, 0
+            while k < len(want):
+                chunk = f.read(1 << 20)
                 if not chunk:
                     break
-                n += chunk.count(b"\n")
+                while k < len(want) and want[k] < seen + len(chunk):
+                    found[want[k]] = line + chunk.count(b"\n", 0, want[k] - seen)
+                    k += 1
+                line += chunk.count(b"\n")
                 seen += len(chunk)
-            return n
     except OSError:
-        return None
+        pass
+    return found
 
 
 def _output_names(paths: list[str]) -> list[str]:
@@ -301,6 +338,22 @@ def _blocksize(total: int, nthreads: int, blocksize: Any) -> int:
         return bs
     # about four tasks per worker thread, each between 1 and 64 MiB
     return int(min(DEFAULT_MAX_BLOCK, max(DEFAULT_MIN_BLOCK, total / (4 * nthreads))))
+
+
+def _error(msg: str) -> None:
+    print(f"textmend: error: {msg}", file=sys.stderr)
+
+
+def _warn(owners: list[str], results: list[list[tuple[int, str]]]) -> None:
+    """Print what the tasks passed through unchanged as ``textmend: path:line: why``."""
+    by_path: dict[str, list[tuple[int, str]]] = {}
+    for path, found in zip(owners, results):
+        if found:
+            by_path.setdefault(path, []).extend(found)
+    for path, found in by_path.items():
+        lines = _line_numbers(path, [pos for pos, _ in found])
+        for pos, why in found:
+            print(f"textmend: {path}:{lines.get(pos, '?')}: {why}", file=sys.stderr)
 
 
 _LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "sync", "single-threaded")
@@ -369,16 +422,17 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
 
     Each input ``data/x.jsonl`` is written to ``output_dir/x/part-00000.jsonl``,
     ``part-00001.jsonl``... (``.txt`` for text), in order: concatenating the parts gives
-    what the local command line writes for that file.  Old ``part-*`` files of that format
-    in those folders are removed first.
+    byte for byte what the local command line writes for that file (``-o FILE``), with
+    the same blocks mended by the same function (:func:`textmend.batch.mend_block`).  Old
+    ``part-*`` files of that format in those folders are removed first.
 
-    * ``fmt="jsonl"``: every line is a JSON object whose ``fields`` are mended
-      (:func:`textmend.batch.mend_jsonl_line`); the file is read in byte ranges of
-      ``blocksize`` (whole lines), one task and part each.
-    * ``fmt="text"``: the file is cut where the command line cuts it
+    * ``fmt="jsonl"``: the lines are independent records, so the file is read in byte
+      ranges of ``blocksize`` (whole lines), one task and part each; the string ``fields``
+      of each record are mended (:func:`textmend.batch.mend_jsonl_line`).
+    * ``fmt="text"``: a file is cut where the command line cuts it
       (:func:`textmend.io.text_blocks`: paragraph boundaries, about 1 MiB), each block is
       mended on its own, and consecutive blocks are grouped into tasks of ``blocksize``.
-      Finding the cuts reads the file once more (one task per file, fast next to mending).
+      Finding the cuts reads each file once more (one task per file, fast next to mending).
 
     ``blocksize`` (bytes, or ``"16 MiB"``) defaults to about four tasks per worker thread,
     within 1 to 64 MiB.  Compressed inputs (``.gz``, ``.bz2``, ``.xz``...) are one task each.
@@ -388,7 +442,9 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
     starts a local cluster (one process per CPU) when there is more than one task and more
     than 1 MiB of input.  The workers must see the input and output paths (a shared file system, or fsspec URLs such as ``s3://...``).
     ``options`` are the :func:`textmend.mend` options (``lexicon=`` files are read here).
-    Errors are reported on stderr as ``textmend: <path>: line N: <problem>``.
+    Lines of JSON Lines passed through unchanged (not JSON, a missing field...) are reported
+    on stderr as ``textmend: <path>:<line>: <why>``, as the command line does; errors as
+    ``textmend: error: <path>: <problem>`` (exit code 2).
     """
     runner = None
     try:
@@ -432,6 +488,7 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
         tok = uuid.uuid4().hex[:12]  # task keys unique to this run: never a cached result
         tasks = []
         if fmt == "jsonl":
+            owners = []
             for (path, size), (name, folder) in zip(inputs, folders):
                 compression = infer_compression(path)
                 n = 1 if compression else max(1, math.ceil(size / bs))
@@ -440,39 +497,40 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
                     tasks.append(dask.delayed(_mend_jsonl_block, pure=False)(
                         path, i * bs, length, compression, part(folder, i), fields, key,
                         dask_key_name=f"textmend-jsonl-{name}-{i:05d}-{tok}"))
+                    owners.append(path)
+            results = runner.run(tasks)
+            _warn(owners, results)
         else:
-            block_size = tio.BLOCK_SIZE
             plans = runner.run([dask.delayed(_plan_text, pure=False)(
-                path, infer_compression(path), block_size, dask_key_name=f"textmend-plan-{name}-{tok}")
+                path, infer_compression(path), tio.BLOCK_SIZE, dask_key_name=f"textmend-plan-{name}-{tok}")
                 for (path, _), (name, _) in zip(inputs, folders)])
-            for (path, _), (name, folder), ranges in zip(inputs, folders, plans):
+            for (path, _), (name, folder), (bom, ranges) in zip(inputs, folders, plans):
                 compression = infer_compression(path)
                 groups = [ranges] if compression else _group(ranges, bs)
                 for i, group in enumerate(groups):
                     tasks.append(dask.delayed(_mend_text_blocks, pure=False)(
-                        path, compression, group, part(folder, i), key,
+                        path, compression, bom, group, part(folder, i), key,
                         dask_key_name=f"textmend-text-{name}-{i:05d}-{tok}"))
-        runner.run(tasks)
+            runner.run(tasks)
         return 0
     except _BlockError as exc:
-        if exc.utf8:
-            where = f"invalid UTF-8 at byte {exc.pos}"
-        else:
-            line = _line_number(exc.path, exc.pos)
+        where = exc.problem
+        if not exc.plain:
+            line = _line_numbers(exc.path, [exc.pos]).get(exc.pos)
             where = f"line {line}: {exc.problem}" if line else f"byte {exc.pos}: {exc.problem}"
-        print(f"textmend: {exc.path}: {where}", file=sys.stderr)
+        _error(f"{exc.path}: {where}")
     except (OSError, ValueError, TypeError, ImportError, KeyError) as exc:
         msg = str(exc)
         if isinstance(exc, OSError) and exc.strerror:
             msg = f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
-        print(f"textmend: {msg}", file=sys.stderr)
+        _error(msg)
     except Exception as exc:  # noqa: BLE001 - io.InputError, a worker died, the scheduler went away
         from .io import InputError as IOInputError
 
         if isinstance(exc, IOInputError):
-            print(f"textmend: {exc}", file=sys.stderr)
+            _error(str(exc))
         else:
-            print(f"textmend: the Dask run failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            _error(f"the Dask run failed: {type(exc).__name__}: {exc}")
     finally:
         if runner is not None:
             runner.close()

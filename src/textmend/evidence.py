@@ -75,17 +75,28 @@ def sentence_initial(text: str, start: int) -> bool:
     return i < 0 or text[i] in SENTENCE_END
 
 
-_PREV = regex.compile(r"(\p{L}[\p{L}\p{M}-]*)\.?[ \t]+$")
-
-
 def prev_word(text: str, start: int) -> tuple[str, int]:
     """The word right before ``start`` (only spaces, or a full stop and spaces, between)
     and its start; ('', -1) if there is none."""
-    lo = max(0, start - 60)
-    m = _PREV.search(text, lo, start)
-    if not m:
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == start:
         return "", -1
-    return m.group(1), m.start(1)
+    if i > 0 and text[i - 1] == ".":
+        i -= 1
+    j = i
+    while j > 0:
+        c = text[j - 1]
+        if c.isalpha() or c == "-" or ("\u0300" <= c <= "\u036f"):
+            j -= 1
+        else:
+            break
+    while j < i and not text[j].isalpha():  # a word starts with a letter
+        j += 1
+    if j >= i:
+        return "", -1
+    return text[j:i], j
 
 
 def next_word(text: str, end: int) -> tuple[str, int]:
@@ -97,6 +108,10 @@ def next_word(text: str, end: int) -> tuple[str, int]:
         return "", -1
     m = WORD.match(text, i)
     return (m.group(), i) if m else ("", -1)
+
+
+_UPPER_WORDS = re.compile(r"(?<![^\W\d_])[^\W\d_a-z]{2,}(?![^\W\d_])")
+_LOWER_WORDS = re.compile(r"(?<![^\W\d_])[^\W\d_]*[a-z][^\W\d_]*")
 
 
 class CapsLines:
@@ -113,9 +128,12 @@ class CapsLines:
         if got is None:
             le = text.find("\n", pos)
             line = text[ls:le if le >= 0 else len(text)]
-            words = [w for w in WORD.findall(line) if len(w) > 1]
-            upper = sum(1 for w in words if w.isupper())
-            got = len(words) >= 2 and upper / len(words) >= 0.6
+            upper = len(_UPPER_WORDS.findall(line))
+            if upper < 2:
+                got = False
+            else:
+                lower = len(_LOWER_WORDS.findall(line))
+                got = upper / (upper + lower) >= 0.6
             self._cache[ls] = got
         return got
 
@@ -142,15 +160,51 @@ def apostrophe(text: str) -> str:
     return "’" if curly > straight else "'"
 
 
-class DocWords:
-    """The set of words a document uses, for evidence like 'the canonical name is used
-    elsewhere in the same document'."""
+_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+class _WordSet:
+    """The set of words of one text, built on first use."""
+
+    __slots__ = ("text", "_set")
 
     def __init__(self, text: str):
-        self.words = set(WORD.findall(text))
+        self.text = text
+        self._set: set[str] | None = None
+
+    def get(self) -> set[str]:
+        if self._set is None:
+            found = set(_WORDS.findall(self.text))
+            self._set = found | {p for w in found if "-" in w for p in w.split("-")}
+        return self._set
+
+
+class DocWords:
+    """The words a document uses, for evidence like 'the canonical name is used elsewhere in
+    the same document'.  ``add`` records names repaired on the way."""
+
+    def __init__(self, text: str, base: _WordSet | None = None):
+        self.base = base if base is not None and base.text is text else _WordSet(text)
+        self.extra: set[str] = set()
+
+    @property
+    def words(self) -> set[str]:
+        return self.base.get()
+
+    def add(self, *words: str) -> None:
+        self.extra.update(words)
 
     def __contains__(self, word: str) -> bool:
-        return word in self.words
+        return word in self.extra or word in self.base.get()
+
+
+def doc_words(ctx, text: str) -> DocWords:
+    """A :class:`DocWords` for ``text`` whose word set is shared by the rules of a pass."""
+    base = ctx.cache.get("words")
+    if base is None or base.text is not text:
+        base = _WordSet(text)
+        ctx.cache["words"] = base
+    return DocWords(text, base)
 
 
 def used_in(proper: str, lexicon, doc: DocWords) -> bool:

@@ -119,27 +119,29 @@ class NameIndex:
             del self.skeletons[k]
         self._keys = tuple(sorted(self.skeletons))
 
+    def exact(self, word: str) -> Target | None:
+        """The name whose sound skeleton equals the word's, or None."""
+        key = skeleton(word)
+        return self.skeletons.get(key) if len(key) >= 5 else None
+
     def fuzzy(self, word: str, cutoff: float = 86.0) -> tuple[Target, float] | None:
         """The closest name by skeleton (rapidfuzz ratio ≥ ``cutoff``), or None."""
-        return _fuzzy(self, word, cutoff)
-
-
-@lru_cache(maxsize=32768)
-def _fuzzy_key(keys: tuple[str, ...], key: str, cutoff: float):
-    return process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-
-
-def _fuzzy(index: NameIndex, word: str, cutoff: float):
-    key = skeleton(word)
-    if len(key) < 5:
-        return None
-    hit = index.skeletons.get(key)
-    if hit is not None:
-        return hit, 100.0
-    found = _fuzzy_key(index._keys, key, cutoff)
-    if not found:
-        return None
-    return index.skeletons[found[0]], float(found[1])
+        key = skeleton(word)
+        if len(key) < 5:
+            return None
+        hit = self.skeletons.get(key)
+        if hit is not None:
+            return hit, 100.0
+        cache = self.__dict__.setdefault("_fuzzy_cache", {})
+        got = cache.get((key, cutoff), False)
+        if got is False:
+            got = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if len(cache) > 50000:
+                cache.clear()
+            cache[(key, cutoff)] = got
+        if not got:
+            return None
+        return self.skeletons[got[0]], float(got[1])
 
 
 def name_index(lexicon: Lexicon) -> NameIndex:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import CapsLines, DocWords, is_english_word, used_in, next_word, prev_word, sentence_initial
+from ..evidence import doc_words, CapsLines, DocWords, is_english_word, used_in, next_word, prev_word, sentence_initial
 from ..lexicon.matching import name_index
 from .base import Context, Rule
 
@@ -54,7 +54,7 @@ class CapsName(Rule):
             if proper is None or caps(m.start()):
                 continue
             if doc is None:
-                doc = DocWords(text)
+                doc = doc_words(ctx, text)
             s, e = m.span()
             if text[e:e + 1] in ("'", "’") or text[e:e + 1].isalpha():
                 continue  # possessives are the possessive rules' business

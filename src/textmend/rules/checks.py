@@ -47,7 +47,8 @@ def coordinate_idioms() -> frozenset[str]:
 # -- TM702 -----------------------------------------------------------------------------------
 
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
-_DUP = regex.compile(r"(?<![\w'’-])(\p{L}[\p{L}'’-]*)" + _GAP + r"(and|or)" + _GAP + r"(\1)(?![\w'’-])",
+_DUP = regex.compile(r"(?<![\w-])(?<!\w['’])(\p{L}(?:[\p{L}'’-]*\p{L})?)" + _GAP + r"(and|or)" + _GAP
+                     + r"(\1)(?![\w-])(?!['’]\w)",
                      regex.IGNORECASE)
 
 
@@ -182,6 +183,13 @@ _WORD = regex.compile(r"\S+")
 _QUOTES = "\"“”«»„"
 
 
+def _in_quotes(sent, i) -> bool:
+    """Is token ``i`` inside a quotation opened earlier in the sentence?"""
+    before = "".join(t[2] for t in sent[:i])
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”") \
+        or before.count("«") > before.count("»")
+
+
 def _name_of(word: str) -> str:
     w = core(word).rstrip(".,;:!?")
     for suffix in ("'s", "’s", "'", "’"):
@@ -241,6 +249,8 @@ class PronounMismatch(Rule):
             if pron not in PRONOUNS or c not in (pron, pron.title()):
                 continue
             gender, other = PRONOUNS[pron]
+            if any(q in w for q in _QUOTES) or _in_quotes(sent, i):
+                continue  # quoted speech: the speaker's "her" is someone else
             if pron in ("her", "his") and not self._possessive(sent, i):
                 continue  # "thanked her", "talks with her yesterday": an object, not checked
             found = self._antecedent(sent, i, resolver, gender)
@@ -256,8 +266,9 @@ class PronounMismatch(Rule):
             sex = "male" if entry.gender == "m" else "female"
             sug = other if c.islower() else other.title()
             how = ("in a clause that describes " + name) if bound else "the nearest person before it"
+            at = s + w.find(c)
             out.append(self.flag(
-                s, s + len(c) if w.startswith(c) else e,
+                at, at + len(c),
                 f"{c!r} does not match {name} ({entry.name}, {sex} in the lexicon), {how} in this "
                 f"sentence: was the pronoun changed in translation? Perhaps {sug!r}",
                 suggestion=sug))

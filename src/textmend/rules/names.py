@@ -33,7 +33,7 @@ from __future__ import annotations
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
+from ..evidence import (doc_words, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
                         next_word, prev_word, sentence_initial, sporty)
 from ..lexicon import Entry, drop_non_ascii, strip_accents
 from ..lexicon.matching import NameIndex, name_index, skeleton
@@ -71,14 +71,14 @@ class Names(Rule):
             return []
         idx = name_index(lex)
         caps = CapsLines(text)
-        doc = DocWords(text)
+        doc = doc_words(ctx, text)
         edits = self._scan(text, lex, idx, caps, doc)
         for _ in range(3):  # evidence found further on may settle an earlier doubt
             if not any(e.safety == UNSAFE for e in edits):
                 break
-            known = len(doc.words)
+            known = len(doc.extra)
             again = self._scan(text, lex, idx, caps, doc)
-            settled = again == edits and len(doc.words) == known
+            settled = again == edits and len(doc.extra) == known
             edits = again
             if settled:
                 break
@@ -112,7 +112,7 @@ class Names(Rule):
                 if ed is not None:
                     edits.append(ed)
                     if ed.safety == SAFE:
-                        doc.words.update(target.split())
+                        doc.add(*target.split())
                     edits.extend(self._given_names(text, s, entry, target, idx, caps, surname_was_foreign=True))
                     taken_until = end
                 continue
@@ -140,7 +140,7 @@ class Names(Rule):
                 if ed is not None:
                     edits.append(ed)
                     if ed.safety == SAFE:
-                        doc.words.add(ed.replacement)
+                        doc.add(ed.replacement)
                 continue
             # 4. transliterations by sound skeleton, then fuzzy
             if len(word) >= 5 and not is_english_word(word) and not caps(s):
@@ -149,7 +149,7 @@ class Names(Rule):
                     ed, entry = got
                     edits.append(ed)
                     if ed.safety == SAFE:
-                        doc.words.add(ed.replacement)
+                        doc.add(ed.replacement)
                     edits.extend(self._given_names(text, s, entry, ed.replacement, idx, caps,
                                                    surname_was_foreign=True))
         return edits
@@ -256,10 +256,16 @@ class Names(Rule):
     def _judge_fuzzy(self, text, s, e, word, caps, doc, idx: NameIndex) -> tuple[Edit, Entry] | None:
         if word in idx.first_names or word in MONTHS_DAYS:
             return None
-        hit = idx.fuzzy(word)
-        if hit is None:
-            return None
-        target, score = hit
+        target = idx.exact(word)
+        score = 100.0
+        if target is None:
+            # fuzzy matching only where a title or a neighbouring name gives evidence
+            if not (_titled(text, s) or _name_next_to(text, s, e, idx)):
+                return None
+            hit = idx.fuzzy(word)
+            if hit is None:
+                return None
+            target, score = hit
         entry = target.entry
         if target.canonical == word or strip_accents(target.canonical).lower() == strip_accents(word).lower():
             return None
@@ -350,6 +356,15 @@ def _titled(text: str, s: int) -> bool:
         if w in TITLES:
             return True
     return False
+
+
+def _name_next_to(text: str, s: int, e: int, idx: NameIndex) -> bool:
+    """A known first name or name token stands right before or after the word."""
+    w, ws = prev_word(text, s)
+    if w and (w in idx.first_names or w in idx.canonical_tokens) and text[ws + len(w):s].strip() == "":
+        return True
+    w, _ = next_word(text, e)
+    return bool(w) and (w in idx.first_names or w in idx.canonical_tokens)
 
 
 def _entry_neighbour(text: str, s: int, e: int, entry: Entry, idx: NameIndex) -> str:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
+from ..evidence import (doc_words, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
                         next_word, prev_word, sentence_initial)
 from ..lexicon.matching import NameIndex, name_index
 from .base import Context, Rule
@@ -70,7 +70,7 @@ class Possessives(Rule):
             return edits
         idx = name_index(lex)
         caps = CapsLines(text)
-        doc = DocWords(text)
+        doc = doc_words(ctx, text)
         for m in _DOUBLE.finditer(text):
             base = m.group(1)
             if caps(m.start()):

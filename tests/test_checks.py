@@ -1,0 +1,184 @@
+"""Checks (TM701 pronoun mismatch, TM702 duplicated coordinate): flags only."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import textmend
+from textmend import Pipeline
+from textmend.lexicon import Entry, Lexicon
+
+from .conftest import shared_path
+from .properties import check_contract
+from .strategies import any_text, ascii_prose
+
+LEX = Lexicon([
+    Entry("Vladimir Putin", "person", "m"),
+    Entry("Giorgia Meloni", "person", "f"),
+    Entry("Alexander Lukashenko", "person", "m"),
+    Entry("Xi Jinping", "person", "m", "Xi"),
+    Entry("Angela Merkel", "person", "f"),
+    Entry("Theresa May", "person", "f"),
+    Entry("Moscow", "city"),
+    Entry("Minsk", "city"),
+])
+#: only the test lexicon (the built-in one is not needed, nor changed by these tests)
+P = Pipeline(select=["TM7"], lexicon={"builtin": False, "extra": [LEX]})
+
+
+def flags(text: str) -> list[tuple[str, str]]:
+    return [(f.rule, f.original) for f in P.explain(text).flags]
+
+
+# -- TM702 -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, found", [
+    ("The two sides signed a “full and full” agreement on Monday.", "full and full"),
+    ("Officials described the talks as \"difficult and difficult\".", "difficult and difficult"),
+    ("The minister promised strong and strong support to farmers.", "strong and strong"),
+    ("Both leaders called for close and close cooperation in the region.", "close and close"),
+    ("It sends a 'clear and clear' message to investors.", "clear and clear"),
+    ("Complete and complete reform is needed, the report said.", "Complete and complete"),
+    ("The government acted firmly and firmly against the strike.", "firmly and firmly"),
+    ("It was a peaceful or peaceful protest.", "peaceful or peaceful"),
+])
+def test_duplicated_coordinate(text, found):
+    r = P.explain(text)
+    assert r.text == text  # a check never edits
+    [f] = r.flags
+    assert (f.rule, f.original) == ("TM702", found)
+    assert f.suggestion == found.split()[0]
+    assert "both sides" in f.message
+
+
+@pytest.mark.parametrize("text", [
+    "Prices rose again and again, and the queue grew more and more.",
+    "The crowd got bigger and bigger while the music went on and on.",
+    "They drove round and round the square, over and over.",
+    "He is a socialist through and through, an out and out reformer.",
+    "By and by the runners were neck and neck.",
+    "Support fell less and less quickly; the weather got better and better, then worse and worse.",
+    "The ships drifted further and further apart, time and time again.",
+    "Ask so and so to wait hours and hours for years and years.",
+    "The firm had 30 million dollars in cash and cash equivalents.",
+    "The audience kept growing and growing, and you and you alone decide.",
+    "Over the past two or two and a half years, rates rose.",
+    "Shares of Johnson and Johnson rose.",
+    "War crimes and crimes against humanity were alleged.",
+    "Head teachers and teachers met the minister.",
+    "Imports of wheat and wheat flour rose, as did crude oil and oil products.",
+])
+def test_idioms_and_nouns_are_not_flagged(text):
+    assert flags(text) == []
+
+
+# -- TM701 -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, pronoun, suggestion", [
+    ("Vladimir Putin welcomed Xi Jinping, calling him a dear friend and expressing her gratitude "
+     "for the visit.", "her", "his"),
+    ("Italian Prime Minister Giorgia Meloni, who said his government was ready, spoke on Monday.",
+     "his", "her"),
+    ("Belarusian President Alexander Lukashenko sent a message, praising the army and expressing her "
+     "confidence in the future.", "her", "his"),
+    ("Vladimir Putin praised herself for the result.", "herself", "himself"),
+    ("Prime Minister Giorgia Meloni defended his budget before parliament.", "his", "her"),
+    ("Angela Merkel spoke on Monday, defending his record.", "his", "her"),
+])
+def test_pronoun_mismatch(text, pronoun, suggestion):
+    r = P.explain(text)
+    [f] = r.flags
+    assert (f.rule, f.original, f.suggestion) == ("TM701", pronoun, suggestion)
+    assert text[f.start:f.end] == pronoun
+    assert "lexicon" in f.message
+
+
+@pytest.mark.parametrize("text", [
+    # the pronoun matches
+    "Vladimir Putin thanked Angela Merkel for her help.",
+    "Giorgia Meloni said her government was ready.",
+    # someone of the pronoun's gender is named earlier in the sentence
+    "Angela Merkel said Vladimir Putin praised her policies.",
+    # another possible antecedent stands between
+    "Vladimir Putin and his wife visited her mother.",
+    "Vladimir Putin met the minister and praised her work.",
+    "Vladimir Putin met Maria Zakharova and praised her work.",
+    # an object pronoun is not checked
+    "Vladimir Putin met Xi Jinping, thanking her for the visit.",
+    "Vladimir Putin held talks with her yesterday.",
+    # quotations
+    "Vladimir Putin said: \"She did her best.\"",
+    "Vladimir Putin said, “her plan will fail,” and left.",
+    # a person of that gender in the sentence before
+    "The queen arrived first. Vladimir Putin praised her speech.",
+    # the same surname, another person; a surname that is also a word
+    "Brian May celebrated his birthday in May, and Theresa May was not there.",
+    "Guitarist Brian May played his guitar.",
+    "In May his party won the vote.",
+    # a person the document never names in full: not the lexicon's person
+    "Putin Street is closed; its owner and his son left.",
+    # no lexicon gender: nothing to compare
+    "The leader said his plan was ready.",
+])
+def test_no_pronoun_flag(text):
+    assert flags(text) == []
+
+
+def test_without_people_in_the_lexicon_nothing_is_flagged():
+    p = Pipeline(select=["TM701"], lexicon={"builtin": False, "extra": []})
+    assert p.explain("Vladimir Putin, expressing her gratitude, left.").flags == []
+
+
+# -- the regression cases (tests/cases/checks.json) and the dev cases ---------------------------
+
+CASES = json.loads((Path(__file__).resolve().parent / "cases" / "checks.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"][:40] for c in CASES])
+def test_case_flags(case):
+    p = Pipeline(lexicon=LEX, **case.get("options", {}))
+    r = p.explain(case["original"])
+    got = sorted((f.rule, f.original) for f in r.flags if f.rule.startswith("TM7"))
+    assert got == sorted((f["rule"], f["text"]) for f in case.get("flags", []))
+
+
+def test_dev_cases_flag_recall_and_clean_controls():
+    path = shared_path("eval", "dev", "cases.jsonl")
+    lex = Lexicon([Entry("Vladimir Putin", "person", "m"), Entry("Giorgia Meloni", "person", "f"),
+                   Entry("Alexander Lukashenko", "person", "m")])
+    p = Pipeline(select=["TM6", "TM7"], lexicon={"builtin": False, "extra": [lex]})
+    expected = found = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        r = p.explain(case["damaged"])
+        if case["kind"] == "clean":
+            assert r.flags == [], case["id"]
+        for want in case["flags"]:
+            expected += 1
+            at = case["damaged"].find(want["text"])
+            end = at + len(want["text"])
+            found += any(f.start < end and at < f.end for f in r.flags)
+    assert expected and found / expected >= 0.8
+
+
+_WORDS = ["Vladimir", "Putin", "Meloni,", "who", "said", "his", "her", "herself", "gratitude",
+          "and", "or", "complete", "close", "“complete", "complete”", "the", "minister", ".",
+          "expressing", "\n", "May", "Xi", "him", "a", "friend"]
+check_text = st.lists(st.sampled_from(_WORDS), max_size=40).map(" ".join)
+
+
+@given(text=st.one_of(any_text, ascii_prose, check_text))
+def test_contract(text):
+    check_contract(P, text)
+    result = P.explain(text)
+    assert result.text == text
+    for f in result.flags:
+        assert text[f.start:f.end] == f.original
+
+
+def test_default_pipeline_runs_the_checks():
+    assert any(f.rule == "TM702" for f in textmend.explain("a “complete and complete” deal").flags)
