@@ -16,7 +16,7 @@ dd = pytest.importorskip("dask.dataframe", reason="dask[dataframe] is not instal
 import dask.bag as db  # noqa: E402
 
 import textmend  # noqa: E402
-from textmend import Rule, builtin_rules  # noqa: E402
+from textmend import Rule  # noqa: E402
 from textmend import io as tio  # noqa: E402
 from textmend.batch import PipelineSpec, mend_jsonl, report_json, worker_state  # noqa: E402
 from textmend.dask import mend_bag, mend_dataframe, mend_paths  # noqa: E402

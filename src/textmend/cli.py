@@ -804,7 +804,10 @@ class Runner:
                     prev.last = True
                     yield ("unit", job, prev)
             except BinaryFileError as exc:
-                yield ("event", "error" if src.explicit else "binary", job, str(exc))
+                if src.explicit:
+                    yield ("event", "error", job, str(exc).replace("; skipped", "; not mended"))
+                else:
+                    yield ("event", "binary", job, str(exc))
             except InputError as exc:
                 yield ("event", "error", job, str(exc))
             except OSError as exc:
@@ -955,7 +958,11 @@ class Runner:
             self._fail(job, f"{job.display}: cannot write {ch!r} as {self.s.encoding} "
                             f"({exc.reason})")
             return
+        except BrokenPipeError:
+            raise
         except OSError as exc:
+            if job.mode == "stdout":
+                raise
             self.n_errors += 1
             name = exc.filename or job.target or job.display
             self._fail(job, f"{name}: cannot write: {exc.strerror or exc}")
@@ -1138,7 +1145,7 @@ def list_rules() -> int:
 
     rows = [(c.code, c.name, c.safety, "on" if c.default_enabled else "off",
              (c.description or "").strip().splitlines()[0] if (c.description or "").strip() else "")
-            for c in rule_classes()]
+            for c in sorted(rule_classes(), key=lambda c: c.code)]
     head = ("code", "name", "safety", "default", "description")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(4)]
     out = _Stdout()

@@ -70,25 +70,50 @@ class Names(Rule):
         if not len(lex):
             return []
         idx = name_index(lex)
-        caps = CapsLines(text)
         doc = doc_words(ctx, text)
-        edits = self._scan(text, lex, idx, caps, doc)
+        pattern = self._candidates(lex, idx, doc)
+        if pattern is None:
+            return []
+        caps = CapsLines(text)
+        edits = self._scan(text, pattern, lex, idx, caps, doc)
         for _ in range(3):  # evidence found further on may settle an earlier doubt
             if not any(e.safety == UNSAFE for e in edits):
                 break
             known = len(doc.extra)
-            again = self._scan(text, lex, idx, caps, doc)
+            again = self._scan(text, pattern, lex, idx, caps, doc)
             settled = again == edits and len(doc.extra) == known
             edits = again
             if settled:
                 break
         return edits
 
-    def _scan(self, text, lex, idx, caps, doc) -> list[Edit]:
+    @staticmethod
+    def _candidates(lex, idx: NameIndex, doc):
+        """A pattern for the words of this document worth a look: listed variants (and the
+        first words of multi-word ones), dropped-letter forms, mojibake, and capitalised words
+        that are neither English nor a known name (transliterations, foreign first names).
+        Everything else (most of the text) is never visited."""
+        multi_first = _multi_first(lex)
+        found = []
+        for w in doc.words:
+            if not w[:1].isupper() or (len(w) > 1 and w.isupper()):
+                continue
+            if w in lex.variants or w in multi_first or w in idx.dropped or _MOJI.search(w):
+                found.append(w)
+            elif (w not in idx.canonical_tokens and len(w) >= 3 and w not in MONTHS_DAYS
+                  and not is_english_word(w)):
+                found.append(w)
+        if not found:
+            return None
+        found.sort(key=len, reverse=True)
+        return _regex.compile(r"(?<![\p{L}\p{M}\d_'’-])(?:" + "|".join(map(_regex.escape, found))
+                              + r")(?![\p{L}\p{M}\d_-])")
+
+    def _scan(self, text, pattern, lex, idx, caps, doc) -> list[Edit]:
         edits: list[Edit] = []
         taken_until = 0
         multi_first = _multi_first(lex)
-        for m in CAP_WORD.finditer(text):
+        for m in pattern.finditer(text):
             s, e = m.span()
             if s < taken_until:
                 continue
@@ -116,16 +141,6 @@ class Names(Rule):
                     edits.extend(self._given_names(text, s, entry, target, idx, caps, surname_was_foreign=True))
                     taken_until = end
                 continue
-            if word in idx.canonical_tokens:
-                # a known name: a foreign first name may stand before it (or after it, for
-                # names written surname first: "Kim Jong-oun")
-                if not caps(s):
-                    edits.extend(self._given_names(text, s, None, word, idx, caps, surname_was_foreign=False))
-                    ed = self._given_after(text, e, word, idx)
-                    if ed is not None:
-                        edits.append(ed)
-                        taken_until = ed.end
-                continue
             # 2. mojibake that ftfy leaves alone in a single word ("ErdoÄŸan"): decoded with
             #    ftfy's own codec, kept only when it gives a name the lexicon knows
             if _MOJI.search(word):
@@ -142,6 +157,21 @@ class Names(Rule):
                     if ed.safety == SAFE:
                         doc.add(ed.replacement)
                 continue
+            # an unknown word next to a known name: a foreign first name before it
+            # ("Sergueï Lavrov") or after it, for names written surname first ("Kim Jong-oun")
+            after, a_s = next_word(text, e)
+            if after in idx.canonical_tokens and not caps(s):
+                got = self._given_names(text, a_s, None, after, idx, caps, surname_was_foreign=False)
+                if got:
+                    edits.extend(got)
+                    continue
+            before, b_s = prev_word(text, s)
+            if before in idx.canonical_tokens and b_s >= 0 and not caps(s):
+                ed = self._given_after(text, b_s + len(before), before, idx)
+                if ed is not None and ed.start == s:
+                    edits.append(ed)
+                    taken_until = ed.end
+                    continue
             # 4. transliterations by sound skeleton, then fuzzy
             if len(word) >= 5 and not is_english_word(word) and not caps(s):
                 got = self._judge_fuzzy(text, s, e, word, caps, doc, idx)
