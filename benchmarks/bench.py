@@ -78,13 +78,15 @@ class Settings:
         self.curly_bytes = 500_000 if quick else 2_000_000
         self.profile_bytes = 400_000 if quick else 1_500_000  # cProfile sample
         self.lexicon_bytes = 300_000 if quick else 1_200_000
-        self.startup_reps = 3 if quick else 7
+        self.startup_reps = 3 if quick else 5
         self.big_reps = 1 if quick else 3  # runs of the 10 MB document
+        self.large_bytes = 10_000_000
+        self.force_large = False  # --large: measure 10 MB even when it blows the budget
         self.tracemalloc = not quick
         # seconds each section may spend in its timed loops (estimated up front)
         self.budget = (dict(news=8, curly=4, profile=6, lexicon=5, sizes=20)
                        if quick else
-                       dict(news=80, curly=30, profile=30, lexicon=35, sizes=100))
+                       dict(news=70, curly=30, profile=30, lexicon=30, sizes=90))
 
 
 # -- corpora ----------------------------------------------------------------------------
@@ -349,39 +351,54 @@ def section_startup(s: Settings) -> dict:
 
 
 def section_sizes(news: list[str], s: Settings) -> tuple[dict, dict]:
-    """Size linearity and memory.  Single documents of 10 KB, 100 KB and 1 MB (the 1 MB
-    document, and the same text cut into consecutive pieces, so every size sees the same
-    text), then one of 10 MB: its first run is in a fresh process that also reports peak
-    RSS (and tracemalloc), then more runs in this process alternating with ftfy while the
-    budget lasts.  In --quick mode the large document shrinks (to no less than 2 MB) when
-    the 1 MB throughput says 10 MB would not fit the budget."""
+    """Size linearity and memory.
+
+    Single documents of 10 KB and 100 KB (the 1 MB document cut into consecutive pieces,
+    so every size sees the same text) and 1 MB, measured here alternating with ftfy; then
+    one large document (10 MB) run once in a fresh process that reports its time and peak
+    RSS (and tracemalloc), then again here, alternating with ftfy, while the budget lasts.
+
+    When the growth measured so far says 10 MB would not fit the budget, the large
+    document shrinks (5, 3, 2 MB; in --quick mode down to the 1 MB document itself, which
+    then is the fresh-process row) and the JSON says so; ``--large`` forces 10 MB."""
     budget = s.budget["sizes"]
     one_mb = concatenated(news, 1_000_000)
+    ladder = [("10KB", 10_000), ("100KB", 100_000)] + ([] if s.quick else [("1MB", 1_000_000)])
     rows = []
     t_start = time.perf_counter()
-    for label, size in (("10KB", 10_000), ("100KB", 100_000), ("1MB", 1_000_000)):
+    for label, size in ladder:
         pieces = _split(one_mb, size) if size < 1_000_000 else [one_mb]
-        reps = s.reps
         wall: list[float] = []
         times = alternate({"textmend": textmend_fn(), "ftfy": ftfy_fn()}, pieces, 1, wall)
-        used = sum(wall)
-        more = max(0, min(reps - 1, int(budget * 0.12 / max(used, 1e-9)) - 1))
+        more = max(0, min(s.reps - 1, int(budget * 0.1 / max(sum(wall), 1e-9)) - 1))
         if more:
             for k, v in alternate({"textmend": textmend_fn(), "ftfy": ftfy_fn()}, pieces, more).items():
                 times[k] += v
-            # (wall times of the extra rounds are not needed: the first round sizes the rest)
         rows.append(_lin_row(label, len(pieces), nbytes(pieces), times, 1 + more, wall))
-    mid = rows[-1]
-    tm_rate = MB / mid["textmend_wall_s_per_mb"]  # wall: for the budget
-    ft_rate = MB / mid["ftfy_wall_s_per_mb"]
+    last, prev = rows[-1], rows[-2]
+    grow = max(1.0, _exponent(prev, last, "textmend_wall_s_per_mb"))
+    doc_wall = last["textmend_wall_s_per_mb"] * last["bytes_per_doc"] / MB  # one document of that size
+    ft_wall_per_byte = last["ftfy_wall_s_per_mb"] / MB
     left = budget - (time.perf_counter() - t_start)
-    size = 10_000_000
-    if s.quick and 1.3 * size / tm_rate > left:
-        size = max(2_000_000, int(left / 1.3 * tm_rate) // 1_000_000 * 1_000_000)
-    big = concatenated(news, size)
+
+    def est_for(size: int) -> float:
+        return doc_wall * (size / last["bytes_per_doc"]) ** grow
+
+    ladder_large = [s.large_bytes, 5_000_000, 3_000_000, 2_000_000] + ([1_000_000, 300_000] if s.quick else [])
+    size = ladder_large[-1]
+    for cand in ladder_large:
+        if s.force_large or est_for(cand) <= left:
+            size = cand
+            break
+    skipped = None if size == s.large_bytes else {
+        "bytes": s.large_bytes, "estimated_s": est_for(s.large_bytes), "exponent_used": grow,
+        "measured_instead": size}
+    big = one_mb if size == 1_000_000 else concatenated(news, size)
+    if size < 1_000_000:
+        big = one_mb[:len(_split(one_mb, size)[0])]
     nb = len(big.encode("utf-8"))
-    est = 1.3 * nb / tm_rate  # a margin for mild super-linearity
-    trace = s.tracemalloc and est * 4 < left * 0.5
+    est = est_for(nb)
+    trace = s.tracemalloc and est * 4 < (left - est) * 0.5
     t = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "bigdoc.txt"
@@ -391,27 +408,36 @@ def section_sizes(news: list[str], s: Settings) -> tuple[dict, dict]:
     memory["tracemalloc"] = trace
     left -= time.perf_counter() - t
     times = {"textmend": [memory["seconds_" + clock_name]], "ftfy": []}
-    est = memory["seconds_wall"]
-    ft_est = nb / ft_rate
-    if ft_est <= left or not s.quick:
+    ft_est = nb * ft_wall_per_byte
+    if ft_est <= max(left, 5.0) or not s.quick:
         times["ftfy"] += alternate({"ftfy": ftfy_fn()}, [big], 1)["ftfy"]
         left -= ft_est
-    extra = max(0, min(s.big_reps - 1, int(left / (est + ft_est))))
+    extra = max(0, min(s.big_reps - 1, int(left / (memory["seconds_wall"] + ft_est))))
     if extra:
         for k, v in alternate({"textmend": textmend_fn(), "ftfy": ftfy_fn()}, [big], extra).items():
             times[k] += v
     if not times["ftfy"]:
         del times["ftfy"]
-    label = f"{round(nb / MB)}MB"
-    rows.append(_lin_row(label, 1, nb, times, 1 + extra))
+    rows.append(_lin_row(f"{round(nb / MB)}MB" if nb >= 1_000_000 else f"{round(nb / 1000)}KB",
+                         1, nb, times, 1 + extra))
+    rows[-1]["fresh_process_first_run"] = True
+    mid = next((r for r in rows if r["label"] == "1MB"), rows[-1])
     small, large = rows[0], rows[-1]
-    exp = (math.log(large["textmend_median_s"] / mid["textmend_median_s"])
-           / math.log(large["bytes"] / mid["bytes"]))
-    lin = {"rows": rows, "note": f"the {label} row's first textmend run is the fresh process of the memory figure",
+    exp_small = _exponent(small, mid, "textmend_median_s")
+    exp_large = _exponent(mid, large, "textmend_median_s") if large is not mid else None
+    lin = {"rows": rows, "large_skipped": skipped,
            "textmend_large_over_small": large["textmend_mb_per_s"] / small["textmend_mb_per_s"],
-           "textmend_exponent_1mb_to_large": exp,
-           "quadratic_suspect": exp > 1.3}
+           "textmend_exponent_10kb_to_1mb": exp_small, "exponent_mid": mid["label"],
+           "textmend_exponent_1mb_to_large": exp_large,
+           "quadratic_suspect": max(exp_small, exp_large or 0) > 1.3}
     return lin, memory
+
+
+def _exponent(a: dict, b: dict, key: str) -> float:
+    """e in: time per document ~ (document size)^e, from two rows (1 = linear, 2 = quadratic).
+    ``key`` is a total over the row's documents, or a per-MB figure (the same bytes)."""
+    per_doc = [r[key] * (r["bytes"] / MB if key.endswith("_per_mb") else 1) / r["docs"] for r in (a, b)]
+    return math.log(per_doc[1] / per_doc[0]) / math.log(b["bytes_per_doc"] / a["bytes_per_doc"])
 
 
 def _split(text: str, size: int) -> list[str]:
@@ -445,14 +471,31 @@ def rss_mb():
         return int(fh.read().split()[1]) * resource.getpagesize() / 1e6
 import textmend
 text = open(path, encoding="utf-8").read()
+def hwm_mb():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1e3
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
 textmend.mend("warm up: a two -day visit.")  # rules built, lexicon loaded
-base_rss, base_peak = rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+base_peak = hwm_mb()
+try:  # Linux: reset the high-water mark, so the peak below is the mend's own
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+    reset = True
+except OSError:
+    reset = False
+base_rss = rss_mb()
 t, c = time.perf_counter(), time.process_time()
 out = textmend.mend(text)
 secs, cpu = time.perf_counter() - t, time.process_time() - c
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+peak = hwm_mb()
 res = {"input_bytes": len(text.encode("utf-8")), "base_rss_mb": base_rss, "base_peak_mb": base_peak,
-       "peak_rss_mb": peak, "rss_growth_mb": peak - base_rss, "seconds_wall": secs, "seconds_cpu": cpu}
+       "peak_rss_mb": peak, "rss_growth_mb": peak - base_rss, "seconds_wall": secs, "seconds_cpu": cpu,
+       "peak_reset": reset}
 if trace:
     import tracemalloc
     del out
@@ -506,8 +549,9 @@ def print_report(res: dict) -> None:
       f" | Python {m['python']} | {m['cpu']} x{m['cores']} | load {m['loadavg_at_start'][0]:.1f}"
       f" | {m['date']} | {'quick' if res['quick'] else 'full'}")
     p(f"rules: {' '.join(m['rules'])}")
-    p(f"\nTHROUGHPUT (MB/s = 10^6 UTF-8 bytes per {res['clock']} second, median of alternating runs)")
-    p(f"  {'corpus':<12}{'docs':>6}{'MB':>7}{'reps':>5}{'textmend':>10}{'ftfy':>9}{'tm/ftfy':>9}")
+    if res.get("news") or res.get("curly"):
+        p(f"\nTHROUGHPUT (MB/s = 10^6 UTF-8 bytes per {res['clock']} second, median of alternating runs)")
+        p(f"  {'corpus':<12}{'docs':>6}{'MB':>7}{'reps':>5}{'textmend':>10}{'ftfy':>9}{'tm/ftfy':>9}")
     for key in ("news", "curly"):
         r = res.get(key)
         if not r:
@@ -564,15 +608,23 @@ def print_report(res: dict) -> None:
         p("\nSIZE LINEARITY (single documents)")
         for row in ln["rows"]:
             ft = f"{row['ftfy_mb_per_s']:.2f}" if "ftfy_mb_per_s" in row else "-"
+            fresh = ", first in a fresh process" if row.get("fresh_process_first_run") else ""
             p(f"  {row['label']:>6} x{row['docs']:<4} textmend {row['textmend_mb_per_s']:6.2f} MB/s"
-              f"  ftfy {ft:>6} MB/s  ({row['reps']} reps)")
-        p(f"  textmend throughput largest/smallest {ln['textmend_large_over_small']:.2f}; time exponent "
-          f"1MB->{ln['rows'][-1]['label']} {ln['textmend_exponent_1mb_to_large']:.2f} (1 = linear, 2 = quadratic)"
-          f" -> {'QUADRATIC SUSPECT' if ln['quadratic_suspect'] else 'no quadratic behaviour'}")
+              f"  ftfy {ft:>6} MB/s  ({row['reps']} reps{fresh})")
+        big = (f", 1MB->{ln['rows'][-1]['label']} {ln['textmend_exponent_1mb_to_large']:.2f}"
+               if ln["textmend_exponent_1mb_to_large"] is not None else "")
+        p(f"  textmend throughput largest/smallest {ln['textmend_large_over_small']:.2f}; time-per-document exponent "
+          f"10KB->{ln['exponent_mid']} {ln['textmend_exponent_10kb_to_1mb']:.2f}{big} (1 = linear, 2 = quadratic)"
+          f" -> {'SUPER-LINEAR' if ln['quadratic_suspect'] else 'no quadratic behaviour'}")
+        if ln.get("large_skipped"):
+            sk = ln["large_skipped"]
+            p(f"  (10 MB not measured: one textmend run estimated at {sk['estimated_s']:.0f} s from the growth so far"
+              f" (exponent {sk['exponent_used']:.2f}), over the budget; --large forces it)")
     me = res.get("memory")
     if me and "error" not in me:
         tm = f", tracemalloc peak {me['tracemalloc_peak_mb']:.0f} MB" if "tracemalloc_peak_mb" in me else ""
-        p(f"\nMEMORY ({me['input_bytes'] / MB:.1f} MB document, fresh process): peak RSS {me['peak_rss_mb']:.0f} MB, before mend "
+        p(f"\nMEMORY ({me['input_bytes'] / MB:.1f} MB document, fresh process): peak RSS during mend {me['peak_rss_mb']:.0f} MB"
+          f"{'' if me.get('peak_reset') else ' (process peak)'}; start-up peak {me['base_peak_mb']:.0f} MB; RSS before mend "
           f"{me['base_rss_mb']:.0f} MB, growth {me['rss_growth_mb']:.0f} MB "
           f"({me['rss_growth_per_input_byte']:.1f} bytes per input byte){tm}")
     errs = [k for k, v in res.items() if isinstance(v, dict) and "error" in v]
@@ -595,12 +647,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=RESULTS, help=f"where to write the results (default {RESULTS})")
     ap.add_argument("--clock", choices=tuple(CLOCKS), default="cpu",
                     help="cpu: CPU time of the benchmark process (default, robust to other load); wall: elapsed time")
+    ap.add_argument("--large", action="store_true",
+                    help="always measure the 10 MB document (otherwise it shrinks when it would blow the budget)")
     ap.add_argument("--debug", action="store_true", help="stop with a traceback when a section fails")
     args = ap.parse_args(argv)
     if args.reps is not None and args.reps < 1:
         ap.error("--reps must be at least 1")
     s = Settings(args.quick, args.reps)
     set_clock(args.clock)
+    s.force_large = args.large
     want = set(args.only or SECTIONS)
     t0 = time.perf_counter()
     res: dict = {"quick": s.quick, "clock": clock_name, "machine": machine(), "shared": str(SHARED)}

@@ -9,8 +9,10 @@ Every run is checked against the serial output (same texts, same order).  For Da
 cluster start-up is timed on its own; "cold" is the first computation (each worker builds
 the pipeline and loads the lexicon), "warm" a second one.  ``mend_paths`` is the CLI's
 ``--engine dask`` path on the JSON Lines file (reading, planning, writing part files).
-Throughput is in documents and in 10^6 bytes of UTF-8 input per second.  On a machine
-shared with other work, run it twice: the figures are wall-clock times.
+Throughput is in documents and in 10^6 bytes of UTF-8 input per second (wall clock); the
+CPU column adds up the CPU time of every process involved (this one, mend_many's workers,
+the Dask workers), so ``serial CPU / run CPU`` is the parallel efficiency even on a machine
+busy with other work, where wall-clock speed-ups mean little.
 """
 from __future__ import annotations
 
@@ -28,12 +30,29 @@ SHARED = Path(os.environ.get("TEXTMEND_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpora" / "bbc-news.jsonl"
 
 
-def row(name: str, seconds: float, ndocs: int, nbytes: int, note: str = "") -> dict:
+def row(name: str, seconds: float, ndocs: int, nbytes: int, cpu: float | None = None,
+        note: str = "") -> dict:
     r = {"run": name, "seconds": round(seconds, 3), "docs_per_s": round(ndocs / seconds, 1),
-         "MB_per_s": round(nbytes / seconds / 1e6, 3), "note": note}
-    print(f"{name:<28} {seconds:8.2f} s {r['docs_per_s']:9.1f} docs/s {r['MB_per_s']:7.3f} MB/s  {note}",
+         "MB_per_s": round(nbytes / seconds / 1e6, 3),
+         "cpu_seconds": None if cpu is None else round(cpu, 2), "note": note}
+    c = "" if cpu is None else f"{cpu:8.2f}"
+    print(f"{name:<28} {seconds:8.2f} s {r['docs_per_s']:9.1f} {r['MB_per_s']:7.3f} {c:>8}  {note}",
           flush=True)
     return r
+
+
+def own_and_children_cpu() -> float:
+    """CPU seconds of this process and of its finished children (mend_many's workers)."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def cluster_cpu(client) -> float:
+    """CPU seconds used so far by the cluster's worker processes."""
+    return sum(client.run(time.process_time).values())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,22 +82,26 @@ def main(argv: list[str] | None = None) -> int:
     texts = [json.loads(x)["text"] for x in lines]
     n, nbytes = len(texts), sum(len(t.encode("utf-8")) for t in texts)
     print(f"{n} documents, {nbytes / 1e6:.2f} MB, {os.cpu_count()} CPUs, textmend {textmend.__version__}")
-    print(f"{'run':<28} {'time':>10} {'docs/s':>16} {'MB/s':>12}")
+    if hasattr(os, "getloadavg"):
+        print(f"load average at the start: {os.getloadavg()[0]:.1f}")
+    print(f"{'run':<28} {'wall':>10} {'docs/s':>9} {'MB/s':>7} {'CPU s':>8}  (CPU: every process "
+          "involved; the fewer, the less overhead)")
     rows = []
 
     t = time.perf_counter()
     pipeline = textmend.get_pipeline()
     pipeline.mend("warm up")  # build the pipeline, load the lexicon
     rows.append(row("pipeline build (once)", time.perf_counter() - t, 1, 0))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     serial = [pipeline.mend(x) for x in texts]
-    rows.append(row("serial", time.perf_counter() - t, n, nbytes))
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    rows.append(row("serial", wall, n, nbytes, cpu, f"{nbytes / cpu / 1e6:.3f} MB/s per busy core"))
 
     for jobs in (1, 2):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), own_and_children_cpu()
         out = list(mend_many(texts, jobs=jobs))
         rows.append(row(f"mend_many jobs={jobs}", time.perf_counter() - t, n, nbytes,
-                        "incl. process start" if jobs > 1 else ""))
+                        own_and_children_cpu() - c, "incl. process start" if jobs > 1 else ""))
         assert out == serial, f"mend_many jobs={jobs} differs from the serial run"
 
     for workers in (1, 2):
@@ -90,18 +113,22 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for label in ("cold", "warm"):
                 bag = db.from_sequence(texts, npartitions=4 * workers)
-                t = time.perf_counter()
+                t, c, w = time.perf_counter(), time.process_time(), cluster_cpu(client)
                 out = mend_bag(bag).compute()
-                rows.append(row(f"dask {workers}w mend_bag {label}", time.perf_counter() - t, n, nbytes))
+                wall = time.perf_counter() - t
+                cpu = time.process_time() - c + cluster_cpu(client) - w
+                rows.append(row(f"dask {workers}w mend_bag {label}", wall, n, nbytes, cpu))
                 assert out == serial, f"dask ({workers} workers) differs from the serial run"
             with tempfile.TemporaryDirectory() as tmp:
                 src = Path(tmp) / "in.jsonl"
                 src.write_text("".join(lines), encoding="utf-8")
-                t = time.perf_counter()
+                t, c, w = time.perf_counter(), time.process_time(), cluster_cpu(client)
                 rc = mend_paths([str(src)], str(Path(tmp) / "out"), fmt="jsonl",
                                 scheduler=cluster.scheduler_address,
                                 blocksize=max(1 << 16, src.stat().st_size // (4 * workers)))
-                rows.append(row(f"dask {workers}w mend_paths jsonl", time.perf_counter() - t, n, nbytes))
+                wall = time.perf_counter() - t
+                cpu = time.process_time() - c + cluster_cpu(client) - w
+                rows.append(row(f"dask {workers}w mend_paths jsonl", wall, n, nbytes, cpu))
                 assert rc == 0
                 parts = sorted((Path(tmp) / "out" / "in").glob("part-*.jsonl"))
                 got = [json.loads(x)["text"] for p in parts for x in p.read_text(encoding="utf-8").splitlines()]
@@ -109,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             client.close()
             cluster.close()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average at the end: {load:.1f} (on {os.cpu_count()} CPUs; above that, the figures "
+          "measure the other work too)")
     if args.json:
         Path(args.json).write_text(json.dumps({"docs": n, "bytes": nbytes, "cpus": os.cpu_count(),
                                                "rows": rows}, indent=1), encoding="utf-8")

@@ -163,8 +163,8 @@ def scaling(docs: Sequence[str], reps: int = 5, factor: float = 10.0, budget: fl
             for d in sample:
                 p.mend(d)
         per_byte = (time.perf_counter() - t) / max(1, sum(len(d.encode("utf-8")) for d in sample))
-        if per_byte * nb * reps > budget:
-            step = math.ceil(per_byte * nb * reps / budget)
+        if per_byte * nb * reps > budget:  # but never less than about 100 KB
+            step = max(1, min(math.ceil(per_byte * nb * reps / budget), round(nb / 100_000)))
             docs = docs[::step]
             nb = sum(len(d.encode("utf-8")) for d in docs)
     times: dict[str, list[float]] = {"builtin": [], "big": []}

@@ -39,7 +39,7 @@ from typing import Any
 from .edits import Result
 from .pipeline import Pipeline
 
-#: options of :func:`mend_many` that are not pipeline options
+#: texts sent to a worker at a time by :func:`mend_many` with ``jobs > 1``
 DEFAULT_CHUNKSIZE = 32
 
 # -- options that travel to other processes ---------------------------------------------

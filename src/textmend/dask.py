@@ -203,7 +203,8 @@ def _mend_jsonl_block(path: str, offset: int, length: int | None, compression: s
     return messages
 
 
-def _plan_text(path: str, compression: str | None, block_size: int) -> tuple[bool, list[tuple]]:
+def _plan_text(path: str, compression: str | None, block_size: int,
+               display: str | None = None) -> tuple[bool, list[tuple]]:
     """Cut a text file where the command line cuts it (:func:`textmend.io.text_blocks`:
     paragraph boundaries, about ``block_size`` characters): ``(bom, [(start byte, end byte,
     head_cut, tail_cut), ...])``."""
@@ -227,7 +228,7 @@ def _plan_text(path: str, compression: str | None, block_size: int) -> tuple[boo
 
     out: list[tuple] = []
     with fsspec.open(path, "rb", compression=compression) as f:
-        blocks = text_blocks(strip_bom(decoded_chunks(f, path)), block_size)
+        blocks = text_blocks(strip_bom(decoded_chunks(f, display or path)), block_size)
         pos = None
         for b in blocks:
             if pos is None:
@@ -310,8 +311,9 @@ def _output_names(paths: list[str]) -> list[str]:
     return names
 
 
-def _expand(paths: Sequence[str]) -> list[tuple[str, int]]:
-    """``(path, size)`` for every input; globs are expanded, in order."""
+def _expand(paths: Sequence[str], display: dict[str, str]) -> list[tuple[str, int]]:
+    """``(path, size)`` for every input; globs are expanded, in order.  ``display`` gets
+    the name to show for each path (as given, unless it came from a glob)."""
     import fsspec
 
     out = []
@@ -324,7 +326,9 @@ def _expand(paths: Sequence[str]) -> list[tuple[str, int]]:
         for path in found:
             if fs.isdir(path):
                 raise IsADirectoryError(f"{raw}: is a directory (give the files, or a glob)")
-            out.append((fs.unstrip_protocol(path) if "://" in str(raw) else path, fs.size(path)))
+            full = fs.unstrip_protocol(path) if "://" in str(raw) else path
+            display.setdefault(full, raw if len(found) == 1 and not fsspec.core.has_magic(raw) else full)
+            out.append((full, fs.size(path)))
     return out
 
 
@@ -344,7 +348,7 @@ def _error(msg: str) -> None:
     print(f"textmend: error: {msg}", file=sys.stderr)
 
 
-def _warn(owners: list[str], results: list[list[tuple[int, str]]]) -> None:
+def _warn(owners: list[str], results: list[list[tuple[int, str]]], display: dict[str, str]) -> None:
     """Print what the tasks passed through unchanged as ``textmend: path:line: why``."""
     by_path: dict[str, list[tuple[int, str]]] = {}
     for path, found in zip(owners, results):
@@ -353,7 +357,7 @@ def _warn(owners: list[str], results: list[list[tuple[int, str]]]) -> None:
     for path, found in by_path.items():
         lines = _line_numbers(path, [pos for pos, _ in found])
         for pos, why in found:
-            print(f"textmend: {path}:{lines.get(pos, '?')}: {why}", file=sys.stderr)
+            print(f"textmend: {display.get(path, path)}:{lines.get(pos, '?')}: {why}", file=sys.stderr)
 
 
 _LOCAL_SCHEDULERS = ("threads", "processes", "synchronous", "sync", "single-threaded")
@@ -447,6 +451,7 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
     ``textmend: error: <path>: <problem>`` (exit code 2).
     """
     runner = None
+    display: dict[str, str] = {}
     try:
         _need_dask("--engine dask")
         import dask
@@ -467,7 +472,7 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
         if not paths:
             raise ValueError("no input files")
         spec = PipelineSpec(options)  # reads lexicon files here: errors now, not on a worker
-        inputs = _expand([os.fspath(p) for p in paths])
+        inputs = _expand([os.fspath(p) for p in paths], display)
         runner = _Runner(scheduler, sum(size for _, size in inputs))
         bs = _blocksize(runner.total, runner.nthreads(), blocksize)
 
@@ -499,10 +504,11 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
                         dask_key_name=f"textmend-jsonl-{name}-{i:05d}-{tok}"))
                     owners.append(path)
             results = runner.run(tasks)
-            _warn(owners, results)
+            _warn(owners, results, display)
         else:
             plans = runner.run([dask.delayed(_plan_text, pure=False)(
-                path, infer_compression(path), tio.BLOCK_SIZE, dask_key_name=f"textmend-plan-{name}-{tok}")
+                path, infer_compression(path), tio.BLOCK_SIZE, display.get(path),
+                dask_key_name=f"textmend-plan-{name}-{tok}")
                 for (path, _), (name, _) in zip(inputs, folders)])
             for (path, _), (name, folder), (bom, ranges) in zip(inputs, folders, plans):
                 compression = infer_compression(path)
@@ -518,7 +524,7 @@ def mend_paths(paths: Sequence[str], output_dir: str, *, fmt: str = "text",
         if not exc.plain:
             line = _line_numbers(exc.path, [exc.pos]).get(exc.pos)
             where = f"line {line}: {exc.problem}" if line else f"byte {exc.pos}: {exc.problem}"
-        _error(f"{exc.path}: {where}")
+        _error(f"{display.get(exc.path, exc.path)}: {where}")
     except (OSError, ValueError, TypeError, ImportError, KeyError) as exc:
         msg = str(exc)
         if isinstance(exc, OSError) and exc.strerror:

@@ -376,7 +376,10 @@ class AtomicWriter:
         self.real = os.path.realpath(target)
         directory = os.path.dirname(self.real) or "."
         base = os.path.basename(self.real)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".textmend-tmp", dir=directory)
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".textmend-tmp", dir=directory)
+        except OSError as exc:  # name the file the user asked for, not the temporary one
+            raise OSError(exc.errno, exc.strerror, target) from None
         _ACTIVE.add(self)
         try:
             try:

@@ -36,6 +36,7 @@ The patterns live in ``textmend/data/boilerplate.toml``; add your own files with
 """
 from __future__ import annotations
 
+import bisect
 import os
 import tomllib
 from dataclasses import dataclass
@@ -79,14 +80,13 @@ class Patterns:
 
 
 _SEPARATOR = regex.compile(r"[ \t]*(?:\||:|–|—|-{1,2}|>>|»)[ \t]*")
-_LINE_PREFIX = regex.compile(r"[ \t]*(?:[•*>·▪►\-–—][ \t]*)?")
 
 
 def _compile(pattern: Any, where: str, flags: int) -> Any:
     if not isinstance(pattern, str) or not pattern.strip():
         raise BoilerplateError(f"{where}: a pattern must be a non-empty string")
     try:
-        return regex.compile(r"(?:" + pattern + r")(?![\w])", flags | regex.V0)
+        return regex.compile(_WRAP[0] + pattern + _WRAP[1], flags | regex.V0)
     except regex.error as exc:
         raise BoilerplateError(f"{where}: invalid regular expression {pattern!r}: {exc}") from None
 
@@ -153,6 +153,41 @@ def load_patterns(paths: tuple[str, ...] = ()) -> Patterns:
     return Patterns(tuple(teasers), tuple(furniture), tuple(calls), any_start)
 
 
+_WRAP = ("(?:", r")(?![\w])")
+
+
+def _top_level_alternation(pattern: str) -> bool:
+    depth, i = 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a character class: skip to its end
+            j = pattern.find("]", i + 2)
+            i = len(pattern) if j < 0 else j + 1
+            continue
+        depth += (c == "(") - (c == ")")
+        if c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+@lru_cache(maxsize=512)
+def _gate(pattern: str) -> tuple[str, ...] | None:
+    """Words one of which a text must contain (in lower case) for ``pattern`` to match, when
+    the pattern starts with a plain word or a group of plain words; else None (always scan)."""
+    if pattern.startswith(_WRAP[0]) and pattern.endswith(_WRAP[1]):
+        pattern = pattern[len(_WRAP[0]):-len(_WRAP[1])]
+    if _top_level_alternation(pattern):
+        return None
+    m = regex.match(r"\(\?:((?:[A-Za-z]+\|)*[A-Za-z]+)\)|([A-Za-z]+)", pattern)
+    if m is None:
+        return None
+    return tuple(w.lower() for w in (m.group(1) or m.group(2)).split("|"))
+
+
 def patterns_for(ctx: Context) -> Patterns:
     extra = ctx.options.get("boilerplate_patterns") if ctx is not None else None
     if extra is None:
@@ -168,33 +203,66 @@ def patterns_for(ctx: Context) -> Patterns:
 
 # -- where things start and end ---------------------------------------------------------------
 
+_BULLETS = "•*>·▪►-–—"
+
+
+class _Removed(list):
+    """Removed spans in text order, with their starts kept for bisection."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: list[int] = []
+
+    def append(self, span: tuple[int, int]) -> None:
+        super().append(span)
+        self.starts.append(span[0])
+
+
+def _starts_of(removed) -> list[int]:
+    return removed.starts if isinstance(removed, _Removed) else [r[0] for r in removed]
+
+
+def _blank_to_eol(text: str, pos: int) -> int | None:
+    """The end of the line when only spaces or tabs follow ``pos`` on it, else None."""
+    j = pos
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return j if j == len(text) or text[j] in "\n\r" else None
+
+
 def _start_kind(text: str, pos: int, removed: list[tuple[int, int]]) -> tuple[str, int] | None:
     """Does ``pos`` start a line or a sentence (looking through what is being removed)?
 
     Returns ``("line", line_start)`` or ``("sentence", end_of_previous_sentence)``.
+    ``removed`` holds the spans already removed, in text order.
     """
-    p = pos
+    starts = _starts_of(removed)
+    q = pos
     while True:
-        q = p
         while q > 0 and text[q - 1] in " \t":
             q -= 1
-        hit = next((a for a, b in reversed(removed) if b == q or (a < q <= b)), None)
-        if hit is not None and hit < q:
-            p = hit
+        k = bisect.bisect_left(starts, q) - 1  # the last removal that starts before q
+        if k >= 0 and removed[k][1] >= q:
+            q = removed[k][0]
             continue
         break
-    ls = text.rfind("\n", 0, q) + 1
-    prefix = _LINE_PREFIX.fullmatch(text, ls, q)
-    if prefix is not None:
+    ls = q  # a line start: only indentation and one bullet before q on its line
+    while ls > 0 and text[ls - 1] in " \t":
+        ls -= 1
+    if ls > 0 and text[ls - 1] in _BULLETS:
+        ls -= 1
+        while ls > 0 and text[ls - 1] in " \t":
+            ls -= 1
+    if ls == 0 or text[ls - 1] == "\n":
         return "line", ls
-    word = text[max(ls, q - 40):q].split()
+    word = text[max(0, q - 40):q].split()
     if word and ends_sentence(word[-1]):
         return "sentence", q
     return None
 
 
 def _next_word(text: str, pos: int) -> Tok | None:
-    toks = tokens(text, pos, min(line_end(text, pos), pos + 200))
+    toks = tokens(text, pos, line_end(text, pos, 200), 1)
     return toks[0] if toks else None
 
 
@@ -211,33 +279,31 @@ def run_end(text: str, toks: list[Tok], first: int, pats: Patterns) -> End | Non
     call's opening words) ends; ``toks`` covers the rest of the line."""
     if first >= len(toks):
         return End(toks[-1].end if toks else 0, "it runs to the end of the line", True, 0.95)
-    weak: int | None = None
-    for i in range(first, len(toks)):
-        t = toks[i]
-        if i - first > MAX_HEADLINE:
-            break
-        if i > first or first > 0:
-            prev = toks[i - 1]
-            if i > first and ends_sentence(prev.text) and weak is None:
-                return End(prev.end, "it ends with its own sentence", True, 0.85)
-            if i > first and pats.any_start.match(text, t.start) and (i - first) >= 1:
-                return End(prev.end, "another teaser or piece of page furniture follows it", True, 0.85)
-            kind = boundary(prev.text, t.text) if i > first else None
-            if weak is not None and i - weak > HEADING_WINDOW:
+    weak: int | None = None  # the first capitalised word after a lower-case one
+    for i in range(first + 1, min(len(toks), first + MAX_HEADLINE + 1)):
+        t, prev = toks[i], toks[i - 1]
+        if ends_sentence(prev.text):
+            if weak is not None:
                 break
-            if kind == "strong" and sentence_end(text, t.start) is not None:
-                j = heading_before(text, toks, i, first + 1)
-                follows = core(t.text)
-                if j is not None:
-                    head = text[toks[j].start:toks[i - 1].end]
-                    return End(toks[j - 1].end, f"it ends before the run-in heading {head!r}, which "
-                               f"is followed by the sentence opener {follows!r}", True, 0.8)
-                if weak is not None:
-                    break
-                return End(prev.end, f"the article resumes with the sentence opener {follows!r} "
-                           "after a headline without a full stop", True, 0.8)
-            if kind == "weak" and weak is None and sentence_end(text, t.start) is not None:
-                weak = i
+            return End(prev.end, "it ends with its own sentence", True, 0.85)
+        if pats.any_start.match(text, t.start):
+            return End(prev.end, "another teaser or piece of page furniture follows it", True, 0.85)
+        if weak is not None and i - weak > HEADING_WINDOW:
+            break
+        kind = boundary(prev.text, t.text)
+        if kind == "strong" and sentence_end(text, t.start) is not None:
+            j = heading_before(text, toks, i, first + 1)
+            follows = core(t.text)
+            if j is not None:
+                head = text[toks[j].start:toks[i - 1].end]
+                return End(toks[j - 1].end, f"it ends before the run-in heading {head!r}, which "
+                           f"is followed by the sentence opener {follows!r}", True, 0.8)
+            if weak is not None:
+                break
+            return End(prev.end, f"the article resumes with the sentence opener {follows!r} "
+                       "after a headline without a full stop", True, 0.8)
+        if kind == "weak" and weak is None and sentence_end(text, t.start) is not None:
+            weak = i
     if weak is not None:
         j = heading_before(text, toks, weak, first + 1)
         follows = core(toks[weak].text)
@@ -250,27 +316,36 @@ def run_end(text: str, toks: list[Tok], first: int, pats: Patterns) -> End | Non
     last = toks[-1]
     if len(toks) - first > MAX_HEADLINE:
         return None
-    if last.end == line_end(text, last.start):
+    if _blank_to_eol(text, last.end) is not None:
         if ends_sentence(last.text) or not any(ends_sentence(t.text) for t in toks[first:]):
             return End(last.end, "it runs to the end of the line", True, 0.95)
     return None
 
 
+def _eol_width(text: str, pos: int) -> int:
+    """Length of the line break at ``pos`` (``\n``, ``\r\n``, ``\r``), 0 when none."""
+    if text.startswith("\r\n", pos):
+        return 2
+    return 1 if pos < len(text) and text[pos] in "\n\r" else 0
+
+
 def _removal(text: str, a: int, b: int, where: tuple[str, int]) -> tuple[int, int]:
     """The span to delete for furniture at ``text[a:b]``, with the whitespace it leaves."""
     kind, at = where
-    le = line_end(text, b)
-    rest_blank = text[b:le].strip(" \t") == ""
-    if kind == "line" and rest_blank:  # a whole line: remove it with its line break
+    le = _blank_to_eol(text, b)
+    if kind == "line" and le is not None:  # a whole line: remove it with its line break
         ls = at
-        if le < len(text):
-            end = le + 1
-            prev_blank = ls == 0 or (ls >= 2 and text[ls - 2] == "\n") or ls == 1
-            if prev_blank:
-                while end < len(text) and text[end] == "\n":
-                    end += 1
-                if end == len(text) and ls > 0:
-                    end = le + 1
+        w = _eol_width(text, le)
+        if w:
+            end = le + w
+            before = text[max(0, ls - 4):ls].replace("\r", "\n")
+            if ls == 0 or before.endswith("\n\n") or ls == len(before) == 1:
+                # between blank lines (or first): take the blank lines after it too
+                nxt = end
+                while _eol_width(text, nxt):
+                    nxt += _eol_width(text, nxt)
+                if nxt < len(text) or ls == 0:
+                    end = nxt
             return ls, end
         s = ls
         while s > 0 and text[s - 1] in "\n\r":
@@ -281,8 +356,8 @@ def _removal(text: str, a: int, b: int, where: tuple[str, int]) -> tuple[int, in
         while e < len(text) and text[e] in " \t":
             e += 1
         return at if text[at:a].strip() else a, e
-    s = at  # after a sentence: take the spaces before it (and trailing ones at a line end)
-    return s, le if rest_blank else b
+    # after a sentence: take the spaces before it (and the trailing ones at a line end)
+    return at, le if le is not None else b
 
 
 _FURNITURE, _CALL, _TEASER = "TM602", "TM603", "TM601"
@@ -305,13 +380,11 @@ class Boilerplate(Rule):
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
         pats = patterns_for(ctx)
-        if not text.strip():
-            return []
         cands = self._candidates(text, pats)
         if not cands:
             return []
         unsafe_ok = bool(getattr(ctx.pipeline, "unsafe_fixes", False))
-        removed: list[tuple[int, int]] = []
+        removed = _Removed()
         out: list[Edit] = []
         last = -1
         for a, _, opened, kind, extra in cands:
@@ -337,14 +410,22 @@ class Boilerplate(Rule):
     def _candidates(text: str, pats: Patterns) -> list[tuple[int, int, int, str, Any]]:
         """``(start, priority, end_of_opening, kind, extra)``, in text order."""
         out: list[tuple[int, int, int, str, Any]] = []
+        low = text.lower()
+
+        def scan(pattern):
+            gate = _gate(pattern.pattern)
+            if gate is not None and not any(g in low for g in gate):
+                return ()
+            return pattern.finditer(text)
+
         for f in pats.furniture:
-            for m in f.pattern.finditer(text):
+            for m in scan(f.pattern):
                 out.append((m.start(), 0, m.end(), _FURNITURE, f))
         for c in pats.calls:
-            for m in c.finditer(text):
+            for m in scan(c):
                 out.append((m.start(), 1, m.end(), _CALL, m.end()))
         for label, sep in pats.teasers:
-            for m in label.finditer(text):
+            for m in scan(label):
                 s = _SEPARATOR.match(text, m.end())
                 if s and s.end() > m.end():
                     out.append((m.start(), 2, m.end(), _TEASER, s.end()))
@@ -360,9 +441,8 @@ class Boilerplate(Rule):
         return Edit(s, e, "", kind, _NAMES[kind], SAFE if safe else UNSAFE, message, confidence)
 
     def _furniture(self, text, a, b, f: Furniture, where, pats):
-        le = line_end(text, b)
         furn = text[a:b]
-        if text[b:le].strip(" \t") == "":
+        if _blank_to_eol(text, b) is not None:
             msg = f"page furniture {furn!r} removed ({'a line of its own' if where[0] == 'line' else 'at the end of a line'})"
             safe = True
         else:
@@ -372,7 +452,7 @@ class Boilerplate(Rule):
             if nxt is None or text[b:nxt.start].strip() or not is_cap(nxt.text):
                 return None
             chained = bool(pats.any_start.match(text, nxt.start))  # more furniture follows
-            after = tokens(text, nxt.end, min(le, nxt.end + 80))[:1]
+            after = tokens(text, nxt.end, line_end(text, nxt.end, 80), 1)
             if not chained and core(nxt.text).isupper() and len(core(nxt.text)) > 1 \
                     and not (after and is_lower(after[0].text)):
                 return None  # "ADVERTISEMENT RULES CHANGE": a headline in capitals
@@ -386,8 +466,7 @@ class Boilerplate(Rule):
         return self._edit(_FURNITURE, s, e, msg, safe, 0.95 if safe else 0.5), b
 
     def _run(self, text, a, opened, h, kind, where, pats):
-        le = line_end(text, a)
-        toks = tokens(text, a, le)
+        toks = tokens(text, a, line_end(text, a, 4000), MAX_HEADLINE + HEADING_WINDOW + 40)
         first = sum(1 for t in toks if t.start < h)
         rest = toks[first:]
         if kind == _TEASER:

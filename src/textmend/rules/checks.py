@@ -47,9 +47,25 @@ def coordinate_idioms() -> frozenset[str]:
 # -- TM702 -----------------------------------------------------------------------------------
 
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
-_DUP = regex.compile(r"(?<![\w-])(?<!\w['’])(\p{L}(?:[\p{L}'’-]*\p{L})?)" + _GAP + r"(and|or)" + _GAP
-                     + r"(\1)(?![\w-])(?!['’]\w)",
-                     regex.IGNORECASE)
+#: found from the conjunction outwards (fast): the word before, the conjunction, the word after
+_CONJ = regex.compile(_GAP + r"(and|or)" + _GAP, regex.IGNORECASE)
+_AFTER = regex.compile(r"\p{L}(?:[\p{L}'’-]*\p{L})?(?![\w-])(?!['’]\w)")
+
+
+def _duplicates(text: str):
+    """``(start, end, first, conjunction, second)`` for every ``X and X`` / ``X or X``."""
+    for m in _CONJ.finditer(text):
+        after = _AFTER.match(text, m.end())
+        if after is None:
+            continue
+        word = after.group()
+        s = m.start() - len(word)
+        if s < 0 or text[s:m.start()].lower() != word.lower():
+            continue
+        prev = text[s - 1] if s else " "
+        if prev.isalnum() or prev in "_-" or (prev in "'’" and s > 1 and text[s - 2].isalnum()):
+            continue  # part of a longer word: "well-known and known"
+        yield s, after.end(), text[s:m.start()], m.group(1), word
 
 
 #: adjectives (and adverbs) whose doubling is a translation trace; other words are flagged
@@ -108,24 +124,23 @@ class DuplicatedCoordinate(Rule):
             return []
         idioms = coordinate_idioms()
         out = []
-        for m in _DUP.finditer(text):
-            a, conj, b = m.group(1), m.group(2), m.group(3)
+        for start, end, a, conj, b in _duplicates(text):
             low = a.lower()
             if low in idioms or low in FUNCTION or low in _PRONOUNS_ALL or len(low) < 2:
                 continue
             if low.endswith("er") and len(low) > 4:  # comparatives: "closer and closer"
                 continue
-            if not b.islower() or not (a.islower() or (a.istitle() and _sentence_initial(text, m.start()))):
+            if not b.islower() or not (a.islower() or (a.istitle() and _sentence_initial(text, start))):
                 continue  # names ("Johnson and Johnson") and capitals
             if conj.lower() != conj:
                 continue
-            before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
+            before, after = text[start - 1:start] if start else "", text[end:end + 1]
             quoted = bool(before) and before in _OPEN_QUOTES and bool(after) and after in _CLOSE_QUOTES
             if not quoted and not _adjective_like(low):
                 continue  # "cash and cash equivalents", "growing and growing": not a trace
             why = "in quotation marks" if quoted else "an adjective or adverb"
             out.append(self.flag(
-                m.start(), m.end(),
+                start, end,
                 f"the same word {low!r} on both sides of {conj!r} ({why}): probably two different "
                 f"words (synonyms) in the source, translated by one; keep one {low!r} or restore "
                 f"the second word",
@@ -176,6 +191,7 @@ critics analyst analysts expert experts victim victims witness witnesses host gu
 successor predecessor monarch ruler dictator pope cardinal bishop priest activist activists
 """.split())
 
+_PRONOUN_GATE = regex.compile(r"\b(?:[Hh]is|[Hh]er|[Hh]imself|[Hh]erself)\b")
 _PRONOUN_FORMS = {"f": frozenset("she her hers herself".split()),
                   "m": frozenset("he him his himself".split())}
 
@@ -227,8 +243,7 @@ class PronounMismatch(Rule):
     description = "pronoun whose gender does not match the person it refers to"
 
     def find(self, text: str, ctx: Context) -> list[Flag]:
-        low = text.lower()
-        if "his" not in low and "her" not in low:
+        if not _PRONOUN_GATE.search(text):
             return []
         lexicon = ctx.lexicon
         if not getattr(lexicon, "people", None):

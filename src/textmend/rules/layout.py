@@ -32,6 +32,7 @@ During the visit, the two sides met twice.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import NamedTuple
 
 from ..edits import UNSAFE, Edit
@@ -133,6 +134,7 @@ mr mrs ms dr st jr sr prof gen col lt sgt capt gov sen rep rev hon no nos vs etc
 ltd jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est ft mt
 """.split())
 
+_TERMINAL_CHARS = frozenset(".!?\"'”’»)]")
 _TERMINATOR = re.compile(r"[.!?][\"'”’»)\]]*(?=\s|$)")
 
 
@@ -161,15 +163,18 @@ def is_headword(word: str) -> bool:
     return bool(_HEADWORD.fullmatch(word))
 
 
-def tokens(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
-    """Whitespace tokens of ``text[start:end]`` with their offsets in ``text``."""
+def tokens(text: str, start: int = 0, end: int | None = None, limit: int | None = None) -> list[Tok]:
+    """Whitespace tokens of ``text[start:end]`` (at most ``limit``) with their offsets."""
     end = len(text) if end is None else end
-    return [Tok(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+    it = (Tok(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end))
+    return list(islice(it, limit)) if limit is not None else list(it)
 
 
-def line_end(text: str, pos: int) -> int:
-    e = text.find("\n", pos)
-    return len(text) if e < 0 else e
+def line_end(text: str, pos: int, limit: int | None = None) -> int:
+    """Where the line that ``pos`` is on ends (looking at most ``limit`` characters ahead)."""
+    stop = len(text) if limit is None else min(len(text), pos + limit)
+    e = text.find("\n", pos, stop)
+    return stop if e < 0 else e
 
 
 def is_abbreviation(word: str) -> bool:
@@ -195,14 +200,15 @@ def ends_sentence(word: str) -> bool:
 def sentence_end(text: str, pos: int, limit: int = 80) -> int | None:
     """End of the sentence that starts at ``pos`` when it reads as a sentence: at least four
     words, two of them lower-case, ending in ``.``/``!``/``?`` on the same line."""
-    stop = line_end(text, pos)
+    stop = line_end(text, pos, 4000)
     words = 0
     lower = 0
-    for t in tokens(text, pos, stop)[:limit]:
+    for m in islice(_TOKEN.finditer(text, pos, stop), limit):
+        w = m.group()
         words += 1
-        lower += is_lower(t.text)
-        if ends_sentence(t.text):
-            return t.end if words >= 4 and lower >= 2 else None
+        lower += is_lower(w)
+        if w[-1] in _TERMINAL_CHARS and ends_sentence(w):
+            return m.end() if words >= 4 and lower >= 2 else None
     return None
 
 
@@ -287,25 +293,26 @@ class Heading(NamedTuple):
     para: bool       # already at the start of a line
 
 
-_SENT_START = re.compile(r"(?P<line>(?:^|(?<=\n))[ \t]*)(?=\S)|(?<=[.!?])[\"'”’»)\]]*[ \t]+(?=\S)")
+_SENT_START = re.compile(r"(\n)[ \t]*|[.!?][\"'”’»)\]]*[ \t]+")
 
 
 def run_in_headings(text: str) -> list[Heading]:
     """Every run-in heading in ``text`` (see the module docstring for the evidence)."""
     found: list[Heading] = []
     last = -1
-    for m in _SENT_START.finditer(text):
-        p = m.end()
-        if p <= last:
+    first = len(text) - len(text.lstrip(" \t"))
+    starts = [(first, True, 0)] if first < len(text) else []
+    starts_iter = ((m.end(), m.group(1) is not None, m.start()) for m in _SENT_START.finditer(text))
+    for p, para, at in _chain(starts, starts_iter):
+        if p <= last or p >= len(text) or not text[p].isupper():
             continue
-        para = m.group("line") is not None
-        if para and m.start() > 0:  # a wrapped line is no paragraph start
-            prev_line = text[text.rfind("\n", 0, m.start() - 1) + 1:m.start() - 1].split()
+        if para and at > 0:  # a wrapped line is no paragraph start
+            prev_line = text[text.rfind("\n", 0, at) + 1:at].split()
             if prev_line and not ends_sentence(prev_line[-1]):
                 continue
         if not para:  # after a terminator: it must really end a sentence
-            before = text[max(0, m.start() - 40):m.start()].split()
-            if not before or not ends_sentence(before[-1] + text[m.start():m.end()].strip()):
+            before = text[max(0, at - 40):p].split()
+            if not before or not ends_sentence(before[-1]):
                 continue
         h = _heading_at(text, p, para)
         if h:
@@ -315,11 +322,16 @@ def run_in_headings(text: str) -> list[Heading]:
     return [h for h in found if h.evidence == "strong" or strong >= WEAK_NEEDS]
 
 
+def _chain(*iterables):
+    for it in iterables:
+        yield from it
+
+
 _SUBORDINATORS = frozenset("when while because if although though unless whether that which who whom whose".split())
 
 
 def _heading_at(text: str, p: int, para: bool) -> Heading | None:
-    toks = tokens(text, p, line_end(text, p))[:11]
+    toks = tokens(text, p, line_end(text, p, 600), 11)
     if len(toks) < 4 or not is_cap(toks[0].text):
         return None
     first = core(toks[0].text)
@@ -377,7 +389,7 @@ class RunInHeading(Rule):
         out: list[Edit] = []
         for h in run_in_headings(text):
             heading = text[h.start:h.end]
-            follows = core(text[h.next:line_end(text, h.next)].split()[0])
+            follows = core(text[h.next:line_end(text, h.next, 200)].split()[0])
             why = ("a sentence opener" if h.evidence == "strong" else
                    "a capitalised word after a lower-case one, in a text with other run-in headings")
             msg = (f"run-in heading {heading!r} put on its own line: a short sentence-case run "

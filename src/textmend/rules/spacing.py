@@ -226,26 +226,34 @@ dept est univ assn ave blvd rd""".split())
 
 
 class MissingSpaceAfterSentence(Rule):
-    """``visit.The`` → ``visit. The``."""
+    """``visit.The`` → ``visit. The``; ``said.“We`` → ``said. “We``; ``said.”We`` → ``said.” We``.
+
+    A straight ``"`` after the stop may open the next quotation or close the last one: the
+    quotes before it on the line decide (an even count: it opens).
+    """
 
     code = "TM203"
     name = "missing-sentence-space"
     family = "spacing"
     description = "missing space after the end of a sentence inserted"
-    _dot = re.compile(r"\.[\"”’)]?(?=[A-Z][a-z])")
-    _bang = re.compile(r"![\"”’)]?(?=[A-Z][a-z])")
-    _query = re.compile(r"\?[\"”’)]?(?=[A-Z][a-z])")
+    _after = '(?=["”’)“‘]?[A-Z][a-z])'
+    _dot = re.compile(r"\." + _after)
+    _bang = re.compile(r"!" + _after)
+    _query = re.compile(r"\?" + _after)
     _word = re.compile(r"(?:[a-z]{2,40}|[A-Z][a-z]{1,40}|\d{4})$")
     _right = re.compile(r"[A-Z][a-z]+")
+    QUOTE_WINDOW = 2000
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
         out: list[Edit] = []
         guard: LanguageGuard | None = None
+        lines: LineIndex | None = None
         matches = list(self._dot.finditer(text)) if "." in text else []
         if "!" in text:
             matches += self._bang.finditer(text)
         if "?" in text:
             matches += self._query.finditer(text)
+        n = len(text)
         for m in matches:
             p = m.start()
             w = self._word.search(text, max(0, p - 41), p)
@@ -259,15 +267,26 @@ class MissingSpaceAfterSentence(Rule):
             word = w.group()
             if word.lower() in _ABBREVIATIONS or (word[0].isupper() and len(word) <= 3):
                 continue  # "Mr.Smith", "St.Louis", "Gov.Brown"
-            r = self._right.match(text, m.end())
+            at = p + 1                       # where the space goes
+            q = text[at]
+            if q in "”’)":
+                at += 1                      # after a closing quote
+            elif q == '"':
+                lines = lines or LineIndex(text)
+                ls = lines.bounds(p)[0]
+                if p - ls > self.QUOTE_WINDOW:
+                    continue                 # too far to count: do not guess
+                if text.count('"', ls, p) % 2:
+                    at += 1                  # an odd count before: this one closes
+            r = self._right.match(text, p + 1 if q.isupper() else p + 2)
             e = r.end()
-            if e < len(text) and (text[e].isalnum() or text[e] in "_@/\\>"
-                                  or (text[e] == "." and text[e + 1:e + 2].isalnum())):
+            if e < n and (text[e].isalnum() or text[e] in "_@/\\>"
+                          or (text[e] == "." and text[e + 1:e + 2].isalnum())):
                 continue  # an identifier, not a sentence: "System.Drawing.Color"
             guard = guard or LanguageGuard(text)
             if guard.foreign(p):
                 continue
-            out.append(self.edit(m.end(), m.end(), " "))
+            out.append(self.edit(at, at, " "))
         return out
 
 

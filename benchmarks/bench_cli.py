@@ -1,0 +1,152 @@
+"""Benchmark of the ``textmend`` command line: parallel speed-up and peak memory.
+
+    python benchmarks/bench_cli.py            # speed-up + memory (a few minutes)
+    python benchmarks/bench_cli.py --quick    # smaller corpus, no 200 MB run
+    python benchmarks/bench_cli.py --full     # the 200 MB run with every rule too (slow)
+
+* Speed-up of ``--jobs 2`` over ``--jobs 1`` on the BBC News corpus
+  (``../shared/corpora/bbc-news.jsonl``, 2,225 articles, 5 MB): once as one file per
+  article in a directory tree, once as one JSON Lines file.  Wall time of the whole
+  command (start-up, pipeline build in each worker, reading, writing to /dev/null), best
+  of ``--repeat`` runs.  Target: >= 1.7x on 2 cores.
+* Peak memory (``ru_maxrss`` of the largest process: the main one or a worker, measured
+  with ``resource.getrusage(RUSAGE_CHILDREN)`` in a fresh intermediate process) for a
+  10 MB and a 200 MB text file made of the corpus articles (blank lines between them), and
+  for a 20 MB file that is one single line.  Memory is bounded by the block size, not by
+  the input: the figures should not grow with the input.
+
+The corpus text stays in a temporary directory; nothing is copied into the project.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("TEXTMEND_SHARED", ROOT.parent / "shared")) / "corpora" / "bbc-news.jsonl"
+FAST = ["--select", "TM1,TM2"]
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "textmend", "--isolated", *args]
+
+
+def timed(cmd: list[str], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+_PEAK = ("import resource, subprocess, sys, time\n"
+         "t = time.perf_counter()\n"
+         "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+         "dt = time.perf_counter() - t\n"
+         "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, dt)\n"
+         "sys.stderr.write(r.stderr.decode()[-500:])\n")
+
+
+def peak_kib(cmd: list[str]) -> tuple[int, int, float]:
+    """(exit code, peak RSS in KiB of the largest process, seconds) of ``cmd``."""
+    r = subprocess.run([sys.executable, "-c", _PEAK, *cmd], capture_output=True, text=True)
+    code, kib, secs = r.stdout.split()
+    if int(code) != 0:
+        print(f"   (exit {code}: {r.stderr.strip()})")
+    return int(code), int(kib), float(secs)
+
+
+def write_corpus(d: Path, docs: list[dict], copies: int = 1) -> tuple[Path, Path]:
+    tree = d / "tree"
+    for c in range(copies):
+        for doc in docs:
+            p = tree / f"copy{c}" / (doc["id"].replace("/", "_") + ".txt")
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(doc["text"], encoding="utf-8")
+    jsonl = d / "corpus.jsonl"
+    with open(jsonl, "w", encoding="utf-8") as fh:
+        for _ in range(copies):
+            for doc in docs:
+                fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    return tree, jsonl
+
+
+def write_big(path: Path, docs: list[dict], size: int, one_line: bool = False) -> int:
+    sep = " " if one_line else "\n\n"
+    n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while n < size:
+            for doc in docs:
+                t = doc["text"].replace("\n", " ") if one_line else doc["text"]
+                fh.write(t + sep)
+                n += len(t) + len(sep)
+                if n >= size:
+                    break
+    return path.stat().st_size
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="1 copy of the corpus, no 200 MB run")
+    ap.add_argument("--full", action="store_true", help="also the 200 MB run with every rule")
+    ap.add_argument("--copies", type=int, default=1, help="copies of the corpus for the speed-up")
+    ap.add_argument("--repeat", type=int, default=2, help="runs per timing (best is kept)")
+    a = ap.parse_args()
+    if not CORPUS.exists():
+        print(f"{CORPUS} is not here: nothing to benchmark")
+        return 0
+    docs = [json.loads(line) for line in CORPUS.open(encoding="utf-8")]
+    print(f"cores: {len(os.sched_getaffinity(0))}, load average: "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}, python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="textmend-bench-") as tmp:
+        d = Path(tmp)
+        tree, jsonl = write_corpus(d, docs, a.copies)
+        mb = jsonl.stat().st_size / 1e6
+        n = len(docs) * a.copies
+        print(f"\n== speed-up, {n} documents ({mb:.1f} MB), all default rules, best of {a.repeat}")
+        for label, target in (("files", str(tree)), ("jsonl", str(jsonl))):
+            t1 = timed(cli("-j", "1", target), a.repeat)
+            t2 = timed(cli("-j", "2", target), a.repeat)
+            print(f"{label:>6}: --jobs 1 {t1:6.2f} s ({n / t1:6.0f} docs/s)   --jobs 2 {t2:6.2f} s "
+                  f"({n / t2:6.0f} docs/s)   speed-up {t1 / t2:4.2f}x")
+        # same outputs?
+        o1 = subprocess.run(cli("-j", "1", str(jsonl)), capture_output=True).stdout
+        o2 = subprocess.run(cli("-j", "2", str(jsonl)), capture_output=True).stdout
+        print(f"  --jobs 1 and --jobs 2 outputs identical: {o1 == o2}")
+
+        print("\n== peak memory (largest process), --jobs 2 unless said")
+        runs = [("10 MB, all rules", 10_000_000, [], False, ["-j", "2"]),
+                ("10 MB, all rules, --jobs 1", 10_000_000, [], False, ["-j", "1"]),
+                ("10 MB, TM1,TM2", 10_000_000, FAST, False, ["-j", "2"]),
+                ("20 MB single line, TM1,TM2", 20_000_000, FAST, True, ["-j", "2"])]
+        if not a.quick:
+            runs.append(("200 MB, TM1,TM2", 200_000_000, FAST, False, ["-j", "2"]))
+        if a.full:
+            runs.append(("200 MB, all rules", 200_000_000, [], False, ["-j", "2"]))
+        made: dict[tuple[int, bool], Path] = {}
+        for label, size, rules, one_line, jobs in runs:
+            key = (size, one_line)
+            if key not in made:
+                p = d / f"big-{size}-{int(one_line)}.txt"
+                write_big(p, docs, size, one_line)
+                made[key] = p
+            p = made[key]
+            code, kib, secs = peak_kib(cli(*rules, *jobs, str(p)))
+            print(f"{label:>28}: input {p.stat().st_size / 1e6:6.1f} MB, peak RSS {kib / 1024:6.1f} MiB, "
+                  f"{secs:6.1f} s ({p.stat().st_size / 1e6 / secs:4.2f} MB/s), exit {code}")
+        base = subprocess.run([sys.executable, "-c", _PEAK, *cli("--version")], capture_output=True,
+                              text=True).stdout.split()
+        print(f"{'(python + textmend --version)':>28}: peak RSS {int(base[1]) / 1024:6.1f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""The encoding rules (TM101 HTML entities, TM102 ftfy's fixers): exact ftfy compatibility,
+the cheap gates never skipping a line ftfy would change, and edits that replay."""
+from __future__ import annotations
+
+import ftfy
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import textmend
+from textmend import Pipeline, apply_edits
+from textmend.rules import encoding
+from textmend.rules.base import Context
+
+from .properties import check_contract
+from .strategies import any_text, mojibake, mojibake_line
+
+FTFY = dict(uncurl_quotes=False, fix_line_breaks=False)
+ENC = Pipeline(select=["TM1"])
+
+
+def ftfy_fix(text: str, **kw) -> str:
+    return ftfy.fix_text(text, **{**FTFY, **kw})
+
+
+@pytest.mark.parametrize("text", [
+    "Nicol\u00c3\u00a1s Maduro",                  # UTF-8 read as cp1252
+    "Egypt\u00e2\u20ac\u2122s mediation",         # the mojibake apostrophe
+    "voil\u00c3  le travail",                     # byte A0 turned into a space
+    "a \x1a b \x07 c \x1b[31mred\x1b[0m",        # control characters and terminal escapes
+    "\ufb01nance and \uff21\uff22\uff23",         # ligature and full-width letters
+    "Cafe\u0301 and \u212b",                      # NFC: combining accent, Angstrom sign
+    "C1 \x80 and \x9d controls",
+    "&amp;quot;double&amp;quot; &AMP;amp; &#x26;amp;lt; &eacute;",
+    "<b>&amp;</b> in markup stays",
+    "\ud83d lone surrogate",
+    "caf\u00e9\u2019s \u201cquoted\u201d \u2014 \u00a3300",  # well-formed: must not change
+])
+def test_matches_ftfy(text):
+    assert textmend.mend(text, select=["TM1"]) == ftfy_fix(text)
+
+
+def test_keeps_typography_that_ftfy_would_flatten():
+    text = "\u201cIt\u2019s over,\u201d she said \u2014 twice."
+    assert textmend.mend(text) == text
+    assert ftfy.fix_text(text) != text  # plain ftfy uncurls the quotes
+
+
+def test_entity_chains_decode_in_one_run():
+    text = "R&amp;amp;D and &amp;lt;tag&amp;gt; and &amp;#233;"
+    once = textmend.mend(text, select=["TM101"])
+    assert once == ftfy_fix(text) == "R&D and <tag> and \u00e9"
+    assert textmend.mend(once, select=["TM101"]) == once
+
+
+def test_markup_lines_are_left_to_html_tools():
+    text = "a &amp; b\n<p>c &amp; d</p>\ne &amp; f"
+    assert textmend.mend(text, select=["TM1"]) == "a & b\n<p>c &amp; d</p>\ne & f"
+
+
+def test_width_fix_uncovering_an_entity_is_decoded_like_ftfy():
+    text = "R\uff06\uff41\uff4d\uff50\uff1bD"  # full-width "&amp;"
+    assert textmend.mend(text, select=["TM1"]) == ftfy_fix(text) == "R&D"
+
+
+def test_edits_are_small_and_replay():
+    text = "S\u00c3\u00a3o Paulo and Bras\u00c3\u00adlia, the end"
+    r = textmend.explain(text, select=["TM1"])
+    assert r.text == "S\u00e3o Paulo and Bras\u00edlia, the end"
+    assert apply_edits(text, r.edits) == r.text
+    assert all(e.end - e.start <= 3 for e in r.edits)
+    assert {e.rule for e in r.edits} == {"TM102"}
+
+
+def test_long_lines_are_cut_where_ftfy_cuts_them(monkeypatch):
+    # ftfy.fix_text works on segments of max_decode_length characters (bounded work on a
+    # huge line); one run of TM102 cuts at the same places and gives the same result
+    monkeypatch.setattr(encoding, "MAX_SEGMENT", 16)
+    text = "abcdefghijklmn\u00c3\u00a9 and more text \u00c3\u00a9 here"
+    edits = encoding.Encoding().find(text, Context(ENC, text))
+    assert apply_edits(text, edits) == ftfy.fix_text(text, **FTFY, max_decode_length=16)
+    # the pipeline runs until stable, so the mojibake cut in two by a boundary is fixed too
+    assert Pipeline(select=["TM102"]).mend(text) == "abcdefghijklmn\u00e9 and more text \u00e9 here"
+
+
+@given(mojibake_line)
+def test_mojibake_lines_match_ftfy(line):
+    assert ENC.mend(line) == ftfy_fix(line)
+
+
+@given(st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x2FFF,
+                                      exclude_categories=()), max_size=60))
+def test_arbitrary_lines_match_ftfy(text):
+    line = text.replace("\n", " ").replace("\r", " ")
+    assert ENC.mend(line) == ftfy_fix(line)
+
+
+_BADNESS_ALPHABET = sorted(set("".join(
+    bytes([b]).decode(codec, errors="ignore")
+    for codec in ("cp1252", "latin-1", "cp1250", "cp1251", "cp1253", "mac_roman", "cp437", "iso-8859-2")
+    for b in range(0x80, 0x100))) | set("aZ .,'\"-\u2019\u2018\u201c\u201d\u2014\u00a0\ufffd"))
+
+
+@given(st.text(alphabet=st.sampled_from(_BADNESS_ALPHABET), max_size=8))
+def test_gate_never_skips_what_ftfy_changes(line):
+    """The cheap gates are exact: a line they skip is a line ftfy leaves alone."""
+    if not encoding.needs_ftfy(line):
+        assert ftfy_fix(line, unescape_html=False) == line
+    else:
+        spans = encoding.candidate_segments(line)
+        assert spans and spans[0][0] == 0
+
+
+@given(any_text)
+def test_gate_on_any_text(text):
+    for s, e in encoding.candidate_segments(text):
+        assert 0 <= s < e <= len(text)
+    for line in text.splitlines(keepends=True):
+        if not encoding.needs_ftfy(line):
+            assert ftfy_fix(line, unescape_html=False) == line
+
+
+@given(st.one_of(any_text, mojibake_line, st.text().map(mojibake)))
+def test_encoding_rules_contract(text):
+    check_contract(ENC, text)
+
+
+def test_clean_news_typography_never_reaches_ftfy(monkeypatch):
+    calls = []
+    real = ftfy.fix_and_explain
+    monkeypatch.setattr(ftfy, "fix_and_explain", lambda *a, **k: calls.append(a) or real(*a, **k))
+    text = ("\u201cWe won\u2019t,\u201d said Jos\u00e9 Mar\u00eda \u2014 in S\u00e3o Paulo \u2014 "
+            "after a \u00a35m, \u20ac6m deal\u2026 na\u00efve caf\u00e9s, 25\u00b0C.\n") * 3
+    rule = encoding.Encoding()
+    assert rule.find(text, Context(ENC, text)) == []
+    assert calls == []

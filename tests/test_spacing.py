@@ -1,0 +1,134 @@
+"""The spacing rules (TM201–TM205): what they repair, and the look-alikes they must leave.
+
+Every must-not-touch example here stands for a false positive found on real clean news
+(see docs/reliability.md); the sentences are made up, the patterns are the real ones.
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+from textmend import Pipeline, apply_edits
+from textmend.protect import LanguageGuard, LineIndex, looks_foreign
+
+from .properties import check_contract
+from .strategies import any_text, ascii_prose
+
+SPACING = Pipeline(select=["TM2"])          # all five, the opt-in whitespace rules included
+DEFAULT_SPACING = Pipeline(select=["TM201", "TM202", "TM203"])
+
+
+def mend(text: str) -> str:
+    return SPACING.mend(text)
+
+
+@pytest.mark.parametrize("before, after", [
+    ("a four -day visit", "a four-day visit"),
+    ("a 30 -day truce", "a 30-day truce"),
+    ("a well- known face", "a well-known face"),
+    ("the long- awaited step", "the long-awaited step"),
+    ("a free -trade deal", "a free-trade deal"),
+    ("the co- development of drones", "the co-development of drones"),
+    ("a Kremlin -backed group", "a Kremlin-backed group"),
+    ("a state- owned firm", "a state-owned firm"),
+    ("a fire -proof door and a fire-proof wall", "a fire-proof door and a fire-proof wall"),
+    ("this week , according to", "this week, according to"),
+    ("for an immediate agreement .", "for an immediate agreement."),
+    ("it rose 5% .", "it rose 5%."),
+    ("he said : \"no\"", "he said: \"no\""),
+    ("Why not ?", "Why not?"),
+    ("the summit .Then they left", "the summit. Then they left"),
+    ("the summit.Diplomats said", "the summit. Diplomats said"),
+    ("after the meeting.\u201cWe agree,\u201d he said", "after the meeting. \u201cWe agree,\u201d he said"),
+    ("it was over?Nobody knew", "it was over? Nobody knew"),
+    ("the  reconstruction", "the reconstruction"),
+    ("date 2025-05-08 \nNext", "date 2025-05-08\nNext"),
+    ("one line \r\ntwo -day\r\n", "one line\r\ntwo-day\r\n"),
+])
+def test_repairs(before, after):
+    assert mend(before) == after
+
+
+@pytest.mark.parametrize("text", [
+    # hyphens that are dashes or suspended compounds
+    "the economy -which had stalled for years- grew",
+    "a stake in the carmaker -best known for its racing team- rose",
+    "the quality, the style -and the price",
+    "trading in one city rather than another- cancelled the need",
+    "out in the country- it's better",
+    "one key point- al-Qaeda attacks",
+    "pre- and post-war Europe", "a two- or three-day trip", "medium- and long-term debt",
+    "the Vereins- und Handelsbank", "it was -5 C at kickoff", "a 3-1 win", "from 1990 -1995 on",
+    "the plan - if it works - is cheap", "ROUND CUTS -steady/up 11.00",
+    # punctuation look-alikes
+    "an ellipsis . . . in a quote", "it was strange . . . really", "and then ... nothing",
+    "growth of 3.5 percent", "at 10 :30", "so sad :) really", "wink ;-) there",
+    "French: Voil\u00e0 le travail , dit-il , et nous avons fini !",
+    "Slovak: Nap\u00ed\u0161te n\u00e1m !",
+    # missing-space look-alikes
+    "the U.S. and J.R.R. Tolkien, e.g. this", "Mr.Smith and St.Louis and Gov.Brown",
+    "shares of Ericsson <eric.St.> and Swedish Match <smbs.St> rose",
+    "the System.Drawing.Color class", "see https://example.com/a.The ,b",
+    "write to press.office@example.org today", "open report.pdf now",
+    "Je vous remercie.Pardonnez-moi, dit-il, et merci pour tout",
+    # whitespace that is layout
+    "Shr  loss  12 cts  vs  11 cts", "It ended.  Then it began.", "    Indented paragraph.",
+    "One.\n\nTwo.\n", "a line\n   \nwith a blank line of spaces",
+    "voil\u00c3  le travail",  # mojibake: the second space is a lost no-break space
+])
+def test_leaves_alone(text):
+    assert mend(text) == text
+
+
+def test_whitespace_rules_are_opt_in():
+    import textmend
+
+    assert textmend.mend("the  reconstruction ") == "the  reconstruction "
+    assert textmend.mend("the  reconstruction ", select=["TM204", "TM205"]) == "the reconstruction"
+
+
+def test_control_character_between_spaces_stays_stable():
+    # ftfy deletes the control character and keeps both spaces; the default pipeline keeps
+    # ftfy's result and a second run changes nothing (idempotent)
+    import textmend
+
+    once = textmend.mend("characters \x1a are here")
+    assert once == "characters  are here"
+    assert textmend.mend(once) == once
+
+
+def test_edits_are_minimal():
+    text = "a four -day visit , then the summit.Diplomats left"
+    r = DEFAULT_SPACING.explain(text)
+    assert apply_edits(text, r.edits) == r.text
+    assert [(text[e.start:e.end], e.replacement, e.rule) for e in r.edits] == [
+        (" ", "", "TM201"), (" ", "", "TM202"), ("", " ", "TM203")]
+
+
+def test_language_guard():
+    assert looks_foreign("je vous souhaite une bonne f\u00eate et merci")
+    assert looks_foreign("Nap\u00ed\u0161te n\u00e1m")
+    assert not looks_foreign("the talks in Los Angeles and Las Vegas")
+    assert not looks_foreign("Marine Le Pen said the party would win")
+    assert not looks_foreign("Lula da Silva met the president")
+    assert not looks_foreign("")
+    text = "English line with the words.\nune ligne en fran\u00e7ais avec des mots et le reste"
+    guard = LanguageGuard(text)
+    assert not guard.foreign(3)
+    assert guard.foreign(len(text) - 3)
+
+
+def test_line_index():
+    text = "ab\ncd\n\nef"
+    li = LineIndex(text)
+    assert [li.bounds(i) for i in (0, 2, 3, 6, 7, 9)] == [(0, 2), (0, 2), (3, 5), (6, 6), (7, 9), (7, 9)]
+
+
+@given(ascii_prose)
+def test_spacing_contract_on_prose(text):
+    check_contract(SPACING, text)
+
+
+@given(any_text)
+def test_spacing_contract_on_any_text(text):
+    check_contract(SPACING, text)
