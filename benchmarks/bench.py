@@ -708,7 +708,7 @@ def main(argv: list[str] | None = None) -> int:
         import lexicon_scaling
         run("lexicon", lambda: lexicon_scaling.scaling(
             stride_subset(news, s.lexicon_bytes) + curly_docs(s.lexicon_bytes // 6), s.reps,
-            budget=s.budget["lexicon"]))
+            budget=s.budget["lexicon"], floor=rates.floor))
     if ("linearity" in want or "memory" in want) and news:
         def sizes() -> dict:
             lin, mem = section_sizes(news, s)

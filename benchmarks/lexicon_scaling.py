@@ -131,10 +131,12 @@ def _fresh(rule):
         return rule
 
 
-def scaling(docs: Sequence[str], reps: int = 5, factor: float = 10.0, budget: float | None = None) -> dict:
+def scaling(docs: Sequence[str], reps: int = 5, factor: float = 10.0, budget: float | None = None,
+            floor: int = 100_000) -> dict:
     """Throughput with the baseline lexicon vs a ``factor`` times larger one, alternating
     runs; the slowdown is ``median(big) / median(baseline) - 1``.  With ``budget``
-    (seconds), the documents are cut to a stride subset so that the runs fit."""
+    (seconds), the documents are cut to a stride subset so that the runs fit (but not
+    below ``floor`` bytes)."""
     import profile_rules
     from profile_rules import clone_pipeline
 
@@ -163,8 +165,8 @@ def scaling(docs: Sequence[str], reps: int = 5, factor: float = 10.0, budget: fl
             for d in sample:
                 p.mend(d)
         per_byte = (time.perf_counter() - t) / max(1, sum(len(d.encode("utf-8")) for d in sample))
-        if per_byte * nb * reps > budget:  # but never less than about 100 KB
-            step = max(1, min(math.ceil(per_byte * nb * reps / budget), round(nb / 100_000)))
+        if per_byte * nb * reps > budget:  # but never less than about ``floor`` bytes
+            step = max(1, min(math.ceil(per_byte * nb * reps / budget), nb // floor))
             docs = docs[::step]
             nb = sum(len(d.encode("utf-8")) for d in docs)
     times: dict[str, list[float]] = {"builtin": [], "big": []}

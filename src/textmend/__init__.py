@@ -24,6 +24,9 @@ def _freeze(value: Any) -> Any:
         return tuple(_freeze(v) for v in value)
     if isinstance(value, dict):
         return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    fingerprint = getattr(value, "fingerprint", None)
+    if isinstance(fingerprint, str):  # a Lexicon: equal content, one cached pipeline
+        return ("fingerprint", fingerprint)
     try:
         hash(value)
     except TypeError:
@@ -42,7 +45,11 @@ _OPTIONS_BY_KEY: dict[tuple, dict[str, Any]] = {}
 def get_pipeline(**options: Any) -> Pipeline:
     """The pipeline for these options, built once and reused (rules, lexicon)."""
     key = _freeze(options)
-    _OPTIONS_BY_KEY.setdefault(key, options)
+    if key not in _OPTIONS_BY_KEY:
+        if len(_OPTIONS_BY_KEY) >= 64:  # bounded: options seen long ago are forgotten
+            _OPTIONS_BY_KEY.clear()
+            _cached_pipeline.cache_clear()
+        _OPTIONS_BY_KEY[key] = options
     return _cached_pipeline(key)
 
 

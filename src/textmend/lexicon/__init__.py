@@ -226,6 +226,20 @@ class Lexicon:
         shorts = [p for p in found if p.short == token]
         return shorts[0] if len(shorts) == 1 else None
 
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the entries: equal lexicons share it (pipelines are cached by it)."""
+        got = self.__dict__.get("_fingerprint")
+        if got is None:
+            import hashlib
+
+            h = hashlib.blake2b(digest_size=16)
+            for e in sorted(self.entries, key=lambda e: e.name):
+                h.update(repr(e).encode("utf-8"))
+            h.update(repr(sorted(self._removed)).encode("utf-8"))
+            got = self.__dict__["_fingerprint"] = h.hexdigest()
+        return got
+
     def __reduce__(self):
         # pickle (for worker processes) as plain entry tuples; the indexes are rebuilt there
         names = [f.name for f in fields(Entry)]

@@ -4,19 +4,29 @@ they never change the text.
 * **TM701** ``pronoun-mismatch``: a possessive or reflexive pronoun whose gender does not
   match the person it most probably refers to (``Putin … expressing her gratitude``,
   ``Giorgia Meloni, who said his government``).  The person's gender comes from the lexicon
-  (``ctx.lexicon.person(token).gender``).  The check is conservative: the person must be the
-  nearest person mentioned before the pronoun in the same sentence; nothing that could be
-  another antecedent may stand between them (another capitalised name, a gendered noun such
-  as ``wife``, a role noun such as ``minister``, a quotation); and no person of the pronoun's
-  gender may be named earlier in the sentence, except as a possessor (``Macron's proposal``).
-  Only possessive ``his``/``her`` and reflexive ``himself``/``herself`` are checked: an object
-  ``her`` or a subject ``he`` refers too often to someone in an earlier sentence.  The flag's
-  ``suggestion`` is the pronoun of the other gender.
+  (``ctx.lexicon.person(token).gender``).  The check is conservative:
+
+  - the person is the nearest person named before the pronoun in the same sentence, and is
+    the lexicon's person only when the text gives the full name somewhere (``Brian May`` is
+    not ``Theresa May``);
+  - nothing that could be another antecedent stands between them: a capitalised word the
+    lexicon does not know as a place or organisation, a gendered noun (``wife``), a role noun
+    (``minister``; not when it describes the object pronoun: ``calling him a dear friend``),
+    a pronoun of the same gender, a quotation mark, a colon or a dash;
+  - the pronoun is not in quoted speech; only possessive ``his``/``her`` and reflexive
+    ``himself``/``herself`` are checked (an object ``her`` refers too often to someone else);
+  - nobody of the pronoun's gender is named earlier in the sentence (except as a possessor,
+    ``Macron's proposal``) or in the sentence before, unless the pronoun sits in a clause that
+    describes the person (``Meloni, who said his …``, ``…, praising … and expressing her …``).
+
+  The flag's ``suggestion`` is the pronoun of the other gender.
 * **TM702** ``duplicated-coordinate``: the same word on both sides of ``and``/``or``
   (``"complete and complete"``, ``close and close cooperation``), a common trace of a
-  translation that rendered two synonyms by one word.  Idiomatic repetition (``again and
-  again``, ``on and on``, ``hours and hours``, comparatives such as ``bigger and bigger``) is
-  not flagged; the idiom list is ``textmend/data/checks.toml``.
+  translation that rendered two synonyms by one word.  Only adjectives and adverbs are flagged
+  (a list and a few endings), or any pair in quotation marks: nouns repeat legitimately
+  (``cash and cash equivalents``).  Idiomatic repetition (``again and again``, ``on and on``,
+  ``hours and hours``) and comparatives (``bigger and bigger``) are not flagged; the idiom list
+  is ``textmend/data/checks.toml``.
 
 >>> from textmend import Pipeline
 >>> r = Pipeline(select=["TM702"]).explain("The talks were difficult and difficult, and went on and on.")

@@ -71,16 +71,16 @@ class Names(Rule):
             return []
         idx = name_index(lex)
         doc = doc_words(ctx, text)
-        pattern = self._candidates(lex, idx, doc)
-        if pattern is None:
+        candidates = self._candidates(lex, idx, doc)
+        if candidates is None:
             return []
         caps = CapsLines(text)
-        edits = self._scan(text, pattern, lex, idx, caps, doc)
+        edits = self._scan(text, candidates, lex, idx, caps, doc)
         for _ in range(3):  # evidence found further on may settle an earlier doubt
             if not any(e.safety == UNSAFE for e in edits):
                 break
             known = len(doc.extra)
-            again = self._scan(text, pattern, lex, idx, caps, doc)
+            again = self._scan(text, candidates, lex, idx, caps, doc)
             settled = again == edits and len(doc.extra) == known
             edits = again
             if settled:
@@ -89,7 +89,7 @@ class Names(Rule):
 
     @staticmethod
     def _candidates(lex, idx: NameIndex, doc):
-        """A pattern for the words of this document worth a look: listed variants (and the
+        """The words of this document worth a look: listed variants (and the
         first words of multi-word ones), dropped-letter forms, mojibake, and capitalised words
         that are neither English nor a known name (transliterations, foreign first names).
         Everything else (most of the text) is never visited."""
@@ -105,15 +105,15 @@ class Names(Rule):
                 found.append(w)
         if not found:
             return None
-        found.sort(key=len, reverse=True)
-        return _regex.compile(r"(?<![\p{L}\p{M}\d_'’-])(?:" + "|".join(map(_regex.escape, found))
-                              + r")(?![\p{L}\p{M}\d_-])")
+        return frozenset(found)
 
-    def _scan(self, text, pattern, lex, idx, caps, doc) -> list[Edit]:
+    def _scan(self, text, candidates, lex, idx, caps, doc) -> list[Edit]:
         edits: list[Edit] = []
         taken_until = 0
         multi_first = _multi_first(lex)
-        for m in pattern.finditer(text):
+        for m in CAP_WORD.finditer(text):
+            if m.group() not in candidates:
+                continue
             s, e = m.span()
             if s < taken_until:
                 continue
@@ -289,10 +289,13 @@ class Names(Rule):
         target = idx.exact(word)
         score = 100.0
         if target is None:
-            # fuzzy matching only where a title or a neighbouring name gives evidence
-            if not (_titled(text, s) or _name_next_to(text, s, e, idx)):
-                return None
-            hit = idx.fuzzy(word)
+            # fuzzy matching only where a title (against every name) or a neighbouring name
+            # (against that name's people only) gives evidence
+            if _titled(text, s):
+                hit = idx.fuzzy(word)
+            else:
+                near = _name_next_to(text, s, e, idx)
+                hit = _fuzzy_among(word, idx.lexicon.entries_for(near)) if near else None
             if hit is None:
                 return None
             target, score = hit
@@ -388,13 +391,31 @@ def _titled(text: str, s: int) -> bool:
     return False
 
 
-def _name_next_to(text: str, s: int, e: int, idx: NameIndex) -> bool:
-    """A known first name or name token stands right before or after the word."""
+def _name_next_to(text: str, s: int, e: int, idx: NameIndex) -> str:
+    """A known first name or name token right before or after the word ('' if none)."""
     w, ws = prev_word(text, s)
     if w and (w in idx.first_names or w in idx.canonical_tokens) and text[ws + len(w):s].strip() == "":
-        return True
+        return w
     w, _ = next_word(text, e)
-    return bool(w) and (w in idx.first_names or w in idx.canonical_tokens)
+    return w if w and (w in idx.first_names or w in idx.canonical_tokens) else ""
+
+
+def _fuzzy_among(word: str, entries, cutoff: float = 86.0):
+    """The closest surname (by sound skeleton) among ``entries``, as (Target, score)."""
+    from rapidfuzz import fuzz
+
+    from ..lexicon.matching import Target
+
+    key = skeleton(word)
+    best = None
+    for entry in entries:
+        if entry.kind != "person":
+            continue
+        surname = entry.short.split()[-1]
+        score = fuzz.ratio(key, skeleton(surname))
+        if score >= cutoff and (best is None or score > best[1]):
+            best = (Target(surname, entry), float(score))
+    return best
 
 
 def _entry_neighbour(text: str, s: int, e: int, entry: Entry, idx: NameIndex) -> str:
