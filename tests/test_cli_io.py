@@ -243,3 +243,30 @@ def test_context_and_hunks():
     assert _context("a four -day visit", 6, 7, "") == ("four -day", "four-day")
     hunks = _hunks("a\nb\nc\n", "a\nB\nc\n")
     assert hunks == [(0, 3, 0, 3, " a\n-b\n+B\n c\n")]
+
+
+damaged_alphabet = st.sampled_from(["a", "four", " ", " -day", " .", "  ", "\n", "\n\n", "Ã£",
+                                    "&amp;", "’", "x", "é", "\t"])
+damaged = st.lists(damaged_alphabet, max_size=40).map("".join)
+
+
+@given(damaged)
+def test_crlf_text_mends_like_lf_text(text):
+    from textmend import get_pipeline
+
+    p = get_pipeline(select=["TM1", "TM2"])
+    lf = mend_text(p, text)[0]
+    assert mend_text(p, text.replace("\n", "\r\n"))[0] == lf.replace("\n", "\r\n")
+    assert lf.endswith("\n") == text.endswith("\n")  # final newline kept, or kept missing
+
+
+@given(damaged, st.lists(st.integers(0, 40), max_size=4), st.sampled_from(["\udc80", "\udcff", "\udce9"]))
+def test_undecodable_bytes_survive_mending(text, positions, bad):
+    from textmend import get_pipeline
+
+    p = get_pipeline(select=["TM1", "TM2"])
+    for k in sorted(positions, reverse=True):
+        k = min(k, len(text))
+        text = text[:k] + bad + text[k:]
+    new = mend_text(p, text)[0]
+    assert [c for c in new if "\udc80" <= c <= "\udcff"] == [c for c in text if "\udc80" <= c <= "\udcff"]

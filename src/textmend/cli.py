@@ -32,7 +32,7 @@ from typing import Any
 from . import __version__
 from .config import ConfigError, find_config, load_config
 from .io import (DEFAULT_INCLUDE, JSONL_INCLUDE, AtomicWriter, BinaryFileError, Block, InputError,
-                 Notice, Source, abort_all, decoded_chunks, is_jsonl_path, iter_sources,
+                 Notice, Source, abort_all, decoded_chunks, is_jsonl_path, is_utf8, iter_sources,
                  jsonl_blocks, text_blocks)
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
@@ -754,7 +754,7 @@ class Runner:
 
         chunks = decoded_chunks(fh, src.display, self.s.encoding, self.s.errors,
                                 check_binary=True, on_bytes=count)
-        if codecs.lookup(self.s.encoding).name == "utf-8":
+        if is_utf8(self.s.encoding):
             chunks = self._strip_bom(chunks, job)
         if job.fmt == "jsonl":
             return jsonl_blocks(chunks)
@@ -963,6 +963,10 @@ class Runner:
         except OSError as exc:
             if job.mode == "stdout":
                 raise
+            if os.environ.get("TEXTMEND_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
             self.n_errors += 1
             name = exc.filename or job.target or job.display
             self._fail(job, f"{name}: cannot write: {exc.strerror or exc}")
@@ -997,7 +1001,8 @@ class Runner:
         if job.changed:
             self.n_changed += 1
         if job.mode == "stdout":
-            self.stdout.flush()
+            if job.source.is_stdin:
+                self.stdout.flush()
         elif job.mode == "check":
             if job.changed and not self.s.diff:
                 self.stdout.line(f"Would mend: {job.display}")

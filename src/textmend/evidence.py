@@ -127,7 +127,7 @@ class CapsLines:
         got = self._cache.get(ls)
         if got is None:
             le = text.find("\n", pos)
-            line = text[ls:le if le >= 0 else len(text)]
+            line = text[ls:min(le if le >= 0 else len(text), ls + 400)]  # headlines are short
             upper = len(_UPPER_WORDS.findall(line))
             if upper < 2:
                 got = False

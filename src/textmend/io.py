@@ -24,10 +24,12 @@ alone.
 from __future__ import annotations
 
 import codecs
-import errno
+import contextlib
 import fnmatch
+import functools
 import os
 import re
+import signal
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -164,9 +166,15 @@ def _is_dir(e: os.DirEntry) -> bool:
 # --------------------------------------------------------------------------------------
 # reading and decoding
 # --------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
 def _may_contain_nul(encoding: str) -> bool:
     name = codecs.lookup(encoding).name
     return name.startswith(("utf-16", "utf-32"))
+
+
+@functools.lru_cache(maxsize=8)
+def is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
 
 
 def decoded_chunks(fh: BinaryIO, display: str, encoding: str = "utf-8", errors: str = "strict",
@@ -180,7 +188,7 @@ def decoded_chunks(fh: BinaryIO, display: str, encoding: str = "utf-8", errors: 
     """
     dec = codecs.getincrementaldecoder(encoding)(errors)
     sniff = check_binary and not _may_contain_nul(encoding)
-    utf8 = codecs.lookup(encoding).name == "utf-8"
+    utf8 = is_utf8(encoding)
     fed = 0
     read = getattr(fh, "read1", fh.read)
     while True:
@@ -355,6 +363,21 @@ def jsonl_blocks(chunks: Iterable[str], group_size: int = JSONL_GROUP) -> Iterat
 _ACTIVE: set[AtomicWriter] = set()
 
 
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT and SIGTERM (delivered on exit from the block) where supported."""
+    held = (signal.SIGINT, signal.SIGTERM)
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -376,11 +399,16 @@ class AtomicWriter:
         self.real = os.path.realpath(target)
         directory = os.path.dirname(self.real) or "."
         base = os.path.basename(self.real)
-        try:
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".textmend-tmp", dir=directory)
-        except OSError as exc:  # name the file the user asked for, not the temporary one
-            raise OSError(exc.errno, exc.strerror, target) from None
-        _ACTIVE.add(self)
+        # Ctrl-C or SIGTERM between creating the temporary file and registering it would
+        # leave it behind: hold those signals for these few system calls.
+        with _signals_held():
+            try:
+                fd, self.tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".textmend-tmp",
+                                                dir=directory)
+            except OSError as exc:  # name the file the user asked for, not the temporary one
+                raise OSError(exc.errno, exc.strerror, target) from None
+            self.fh = os.fdopen(fd, "wb")
+            _ACTIVE.add(self)
         try:
             try:
                 st = os.stat(self.real)
@@ -393,10 +421,8 @@ class AtomicWriter:
                         os.fchown(fd, st.st_uid, st.st_gid)
                     except OSError:
                         pass
-            self.fh = os.fdopen(fd, "wb")
         except BaseException:
-            os.close(fd)
-            self._unlink()
+            self.abort()
             raise
 
     def write(self, data: bytes) -> None:
@@ -432,9 +458,8 @@ class AtomicWriter:
         _ACTIVE.discard(self)
         try:
             os.unlink(self.tmp)
-        except OSError as e:
-            if e.errno != errno.ENOENT:
-                pass
+        except OSError:  # already renamed, or gone
+            pass
 
 
 def abort_all() -> None:

@@ -199,6 +199,7 @@ class HtmlEntities(Rule):
         edits: list[Edit] = []
         pos = 0
         entity = self._entity
+        seen: dict[str, str] = {}  # entity -> decoded (documents repeat a few entities)
         while True:
             m = entity.search(text, pos)
             if m is None:
@@ -212,10 +213,13 @@ class HtmlEntities(Rule):
                 continue
             line_edits = []
             for em in entity.finditer(line):
-                fixed = _unescape_all(em.group())
-                if fixed != em.group():
+                ent = em.group()
+                fixed = seen.get(ent)
+                if fixed is None:
+                    fixed = seen[ent] = _unescape_all(ent)
+                if fixed != ent:
                     line_edits.append(self.edit(ls + em.start(), ls + em.end(), fixed,
-                                                f"HTML entity {em.group()} decoded"))
+                                                f"HTML entity {ent} decoded"))
             if not line_edits:
                 continue
             # the entity-by-entity result must be ftfy's whole-line result; else one diff

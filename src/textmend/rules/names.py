@@ -101,7 +101,7 @@ class Names(Rule):
             if w in lex.variants or w in multi_first or w in idx.dropped or _MOJI.search(w):
                 found.append(w)
             elif (w not in idx.canonical_tokens and len(w) >= 3 and w not in MONTHS_DAYS
-                  and not is_english_word(w)):
+                  and _foreign_shape(w) and not is_english_word(w)):
                 found.append(w)
         if not found:
             return None
@@ -475,6 +475,15 @@ def _multi_first(lex) -> frozenset[str]:
         got = frozenset(v.split()[0] for v in lex.variants if " " in v)
         lex._multi_first = got
     return got
+
+
+_MARKS = _regex.compile("|".join(FOREIGN_MARKS) + r"|[^\x00-\x7f]", _regex.IGNORECASE)
+
+
+def _foreign_shape(word: str) -> bool:
+    """The word could be another language's spelling of a name (non-ASCII letters or one
+    of :data:`FOREIGN_MARKS`); only such words can ever be repaired by sound."""
+    return _MARKS.search(word) is not None
 
 
 def looks_foreign(word: str, canonical: str) -> bool:

@@ -37,6 +37,7 @@ from .base import Context, Rule
 
 _DOUBLE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}]*?)[sS]([’'])s\b")
 _PLAIN_S = regex.compile(r"(?<![\p{L}\p{M}'’-])(\p{Lu}[\p{L}\p{M}]*?)(s|S|ies)\b(?![’'\-]\p{L})")
+_PLAIN_S_WORD = regex.compile(r"(?<![\p{L}\p{M}'’-])\p{Lu}[\p{L}\p{M}]*[sS]\b(?![’'\-]\p{L})")
 _SPACED = regex.compile(r"(?<=[\p{L}\p{M}])(?: ([’']) ?| ?([’']) )s\b(?=[\s,.;:!?)]|$)")
 
 #: capitalised words after a name that show a possessive (``Serbias President``)
@@ -81,9 +82,12 @@ class Possessives(Rule):
             edits.append(Edit(m.start(), m.end(), proper + m.group(2) + "s", "TM301", "double-possessive",
                               SAFE, f"possessive S added twice to {proper!r}", 0.9))
         apo = None
-        for m in _PLAIN_S.finditer(text):
+        # only words whose stem is a name the lexicon knows are worth a look
+        worth = {w for w in set(_PLAIN_S_WORD.findall(text)) if w not in idx.canonical_tokens
+                 and any(resolve(c, idx, doc) for c in _stems(w))}
+        for m in (_PLAIN_S.finditer(text) if worth else ()):
             word = m.group()
-            if word in idx.canonical_tokens or caps(m.start()):
+            if word not in worth or caps(m.start()):
                 continue
             base = m.group(1)
             if m.group(2) == "ies":  # "Slovakies": a variant ending in -ie or a name in -y
@@ -142,6 +146,12 @@ class Possessives(Rule):
             return Edit(s, e, proper + apo + "s", "TM302", "missing-apostrophe", SAFE,
                         f"{word!r} before {after!r} is the possessive of {proper!r}", 0.85)
         return None
+
+
+def _stems(word: str) -> list[str]:
+    if word.endswith("ies"):
+        return [word[:-3] + "ie", word[:-3] + "y", word[:-3] + "ia", word[:-1]]
+    return [word[:-1]]
 
 
 def _entry_of(proper: str, idx: NameIndex):
