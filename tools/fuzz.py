@@ -69,7 +69,7 @@ def check_ftfy(line: str) -> None:
 
     line = line.replace("\n", " ").replace("\r", " ")
     want = ftfy.fix_text(line, **FTFY)
-    got = textmend.mend(line, select=["TM1"])
+    got = textmend.mend(line, select=["TM101", "TM102"])
     assert got == want, f"TM1 differs from ftfy: {line!r}: {got!r} != {want!r}"
     if not encoding.needs_ftfy(line):
         assert ftfy.fix_text(line, **FTFY, unescape_html=False) == line, f"gate skipped {line!r}"
@@ -184,6 +184,8 @@ def run_targets(targets: list[str], seconds: int, artifacts: Path, extra: list[s
     for t in targets:
         corpus = artifacts / f"corpus-{t}"
         corpus.mkdir(exist_ok=True)
+        if not any(corpus.iterdir()):
+            _seed(corpus, t)
         cmd = [sys.executable, __file__, t, "--worker", "--",
                f"-max_total_time={seconds}", "-max_len=4096", "-timeout=60", "-rss_limit_mb=4096",
                f"-artifact_prefix={artifacts}/{t}-", "-print_final_stats=1", *extra, str(corpus)]
@@ -192,6 +194,22 @@ def run_targets(targets: list[str], seconds: int, artifacts: Path, extra: list[s
         print(f"== {t}: exit {rc}", flush=True)
         status = status or rc
     return status
+
+
+def _seed(corpus: Path, target: str) -> None:
+    """Start from the project's own regression cases (tests/cases/*.json)."""
+    import json
+
+    texts = []
+    for path in sorted((ROOT / "tests" / "cases").glob("*.json")):
+        texts += [c["original"] for c in json.loads(path.read_text(encoding="utf-8"))]
+    for i, t in enumerate(texts):
+        data = t.encode("utf-8", "surrogatepass")
+        if target == "cli" and i % 2:
+            data = (json.dumps({"id": i, "text": t}) + "\n").encode("utf-8")
+        if target == "io":
+            data = bytes([7, 1, 30, 5, 64, 2, 9, 3]) + data * 5
+        (corpus / f"seed-{i:03d}").write_bytes(data)
 
 
 def hypothesis_main(extra: list[str]) -> int:
@@ -215,19 +233,17 @@ def replay(target: str, path: Path) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if len(sys.argv) > 2 and sys.argv[2] == "--worker":  # one atheris process (see run_targets)
+        atheris_main(sys.argv[1], [a for a in sys.argv[3:] if a != "--"])
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="Other -flag=value arguments are passed to libFuzzer (e.g. -runs=1000).")
     ap.add_argument("target", nargs="?", default="all", choices=("all", "mend", "ftfy", "cli", "io"))
     ap.add_argument("replay", nargs="?", type=Path, help="a crash file to run once")
     ap.add_argument("-t", "--seconds", type=int, default=120, help="time per target")
     ap.add_argument("--artifacts", type=Path, default=Path("/tmp/textmend-fuzz"))
     ap.add_argument("--hypothesis", action="store_true", help="run the property tests at fuzz profile")
-    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("extra", nargs=argparse.REMAINDER)
-    args = ap.parse_args()
-    extra = [a for a in args.extra if a != "--"]
-    if args.worker:
-        atheris_main(args.target, extra)
-        return 0
+    args, extra = ap.parse_known_args()
     if args.replay:
         replay(args.target, args.replay)
         return 0

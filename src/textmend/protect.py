@@ -14,30 +14,67 @@ from __future__ import annotations
 import bisect
 import re
 
-_PROTECTED = re.compile(
-    r"""
-      (?:\b(?:https?|ftp|file)://|\bwww\d?\.)[^\s<>"'`]+      # URLs
-    | \b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b                       # e-mail addresses
-    | (?<![\w@])@\w{1,30}                                     # @handles
-    | (?<![\w&#])\#\w+                                       # #hashtags
-    | ```.*?```                                              # fenced code
-    | `[^`\n]+`                                              # inline code
-    | \b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|io|co|uk|de|fr|ru|cn|eu|info|int)\b(?:/\S*)?  # bare domains
-    | \b[\w-]+\.(?:txt|md|py|js|html?|json|csv|pdf|docx?|xlsx?|png|jpe?g|gif|zip|exe)\b  # file names
-    | <[A-Za-z/][\w.&$/=-]{0,30}>                             # tickers and tags: <MER.N>, <br/>
-    """,
-    re.VERBOSE | re.DOTALL | re.IGNORECASE,
+# Each kind of span has a pattern that starts on its own distinctive character, and runs
+# only when that character is in the text: prose pays a few substring tests, not a regex
+# that tries nine alternatives at every position.
+_TLDS = "com|org|net|gov|edu|io|co|uk|de|fr|ru|cn|eu|info|int"
+_EXTS = "txt|md|py|js|html?|json|csv|pdf|docx?|xlsx?|png|jpe?g|gif|zip|exe"
+_KINDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    # URLs
+    (("://",), re.compile(r"\b(?:https?|ftp|file)://[^\s<>\"'`]+", re.I)),
+    (("www", "WWW", "Www"), re.compile(r"\bwww\d?\.[^\s<>\"'`]+", re.I)),
+    # e-mail addresses and @handles
+    (("@",), re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|(?<![\w@])@\w{1,30}")),
+    # #hashtags
+    (("#",), re.compile(r"(?<![\w&#])#\w+")),
+    # fenced and inline code
+    (("`",), re.compile(r"```.*?```|`[^`\n]+`", re.S)),
+    # tickers and tags: <MER.N>, <br/>
+    (("<",), re.compile(r"<[A-Za-z/][\w.&$/=-]{0,30}>")),
 )
-
-# cheap gate: without one of these characters nothing can be protected
-_GATE = re.compile(r"[/@#`<]|\.[a-zA-Z]{2}")
+# bare domains and file names, found from their ending (".com", ".pdf") backwards
+_ENDING = re.compile(rf"\.(?:{_TLDS}|{_EXTS})\b", re.I)
+_PATH = re.compile(r"/\S*")
+_NAME_BEFORE = re.compile(r"[\w-]+(?:\.[\w-]+)*\Z")
+_DOMAIN_ENDING = re.compile(rf"\.(?:{_TLDS})\b", re.I)
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Sorted, non-overlapping ``(start, end)`` spans of ``text`` to leave untouched."""
-    if not _GATE.search(text):
+    spans: list[tuple[int, int]] = []
+    for needles, pattern in _KINDS:
+        if any(n in text for n in needles):
+            spans.extend(m.span() for m in pattern.finditer(text))
+    if "." in text:
+        for m in _ENDING.finditer(text):
+            s = m.start()
+            before = _NAME_BEFORE.search(text, max(0, s - 256), s)
+            if before is None or (before.start() > 0 and _word_char(text[before.start() - 1])):
+                continue
+            start, end = before.start(), m.end()
+            if _DOMAIN_ENDING.match(text, s):
+                path = _PATH.match(text, end)  # "example.com/a/b.html"
+                if path:
+                    end = path.end()
+            elif "." in before.group():
+                # a file name is one word and its extension: "report.pdf", not "a.b.pdf"
+                start = s - len(before.group().rsplit(".", 1)[-1])
+            spans.append((start, end))
+    if not spans:
         return []
-    return [m.span() for m in _PROTECTED.finditer(text)]
+    spans.sort()
+    merged = [spans[0]]
+    for s, e in spans[1:]:
+        if s < merged[-1][1]:
+            if e > merged[-1][1]:
+                merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 class LineIndex:

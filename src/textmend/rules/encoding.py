@@ -29,16 +29,18 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterator
 
 import ftfy
 import ftfy.fixes
+import regex
 from ftfy import badness, chardata
 
 from ..edits import Edit
 from .base import Context, Rule
 
-RULE_ORDER = ("TM101", "TM102")
+RULE_ORDER = ("TM101", "TM102", "TM103")
 
 _OFF = dict(
     unescape_html=False, fix_encoding=False, restore_byte_a0=True, replace_lossy_sequences=True,
@@ -72,11 +74,48 @@ _FIXER_CHARS = (set(chardata.CONTROL_CHARS) | set(chardata.LIGATURES) | set(char
 _FIXER_CLASS = _char_class(_FIXER_CHARS) + r"\ud800-\udfff"
 #: a character some fixer other than the mojibake repair changes
 FIXER_RE = re.compile(f"[{_FIXER_CLASS}]")
-#: the ASCII ones (control characters, escape): the only work on an ASCII text
-_ASCII_FIXER_RE = re.compile(f"[{_char_class(c for c in _FIXER_CHARS if c < 0x80)}]")
-#: necessary for ``badness.is_bad``: C1 (in FIXER_RE), two non-ASCII side by side, or Œ œ Ã Â
-_CANDIDATE_RE = re.compile(f"[{_FIXER_CLASS}\u0152\u0153\u00c3\u00c2]|[^\\x00-\\x7f]{{2}}")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_CONTROLS = bytes(c for c in _FIXER_CHARS if c < 0x80)
+_ASCII_FIXER_RE = re.compile(f"[{_char_class(_ASCII_CONTROLS)}]")
+#: bytes.translate(None, _NOT_CONTROL) leaves only the ASCII control bytes (fast, in C)
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _ASCII_CONTROLS)
+#: a lone non-ASCII character that needs ftfy: a fixer's character, or one that ftfy's
+#: mojibake heuristic flags on its own (Œ œ Ã Â); every other pattern of that heuristic
+#: needs two non-ASCII characters side by side
+_SINGLES = frozenset(chr(c) for c in _FIXER_CHARS if c >= 0x80) | frozenset("\u0152\u0153\u00c3\u00c2")
+#: runs of non-ASCII characters, and pairs (the ``regex`` module scans for these ~20x faster
+#: than ``re``; ``re`` is the faster one for a class of single characters)
+_RUN = regex.compile(r"[^\x00-\x7f]+")
+_PAIR = regex.compile(r"[^\x00-\x7f]{2}")
+_SINGLE_RE = re.compile(f"[{_char_class(_SINGLES)}\\ud800-\\udfff]")
+#: the longest match of ftfy's badness patterns is 7 characters
+_BAD_REACH = 10
+
+
+def _has_ascii_controls(text: str) -> bool:
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL))
+
+
+def _hot_run(run: str) -> bool:
+    return len(run) > 1 or run in _SINGLES or "\ud800" <= run <= "\udfff"
+
+
+def is_bad(segment: str) -> bool:
+    """``ftfy.badness.is_bad``, searched only around the places that can match (every
+    pattern holds a C1 control, two adjacent non-ASCII characters, or one of Œ œ Ã Â)."""
+    if len(segment) <= 4096:
+        return badness.is_bad(segment)
+    search = badness.BADNESS_RE.search
+    lo = hi = -1
+    for m in _RUN.finditer(segment):
+        if not _hot_run(m.group()):
+            continue
+        s, e = max(0, m.start() - _BAD_REACH), m.end() + _BAD_REACH
+        if s > hi + 256:  # nearby windows are searched as one (a call costs more than a scan)
+            if hi > lo and search(segment, lo, hi):
+                return True
+            lo = s
+        hi = e
+    return hi > lo and bool(search(segment, lo, hi))
 
 
 def needs_ftfy(segment: str) -> bool:
@@ -84,9 +123,11 @@ def needs_ftfy(segment: str) -> bool:
 
     Exact, not a guess: ftfy's first pass leaves a segment alone unless one of these holds.
     """
-    return bool(FIXER_RE.search(segment)) or (
-        not segment.isascii() and (badness.is_bad(segment)
-                                   or not unicodedata.is_normalized("NFC", segment)))
+    if FIXER_RE.search(segment):
+        return True
+    if segment.isascii():
+        return False
+    return not unicodedata.is_normalized("NFC", segment) or is_bad(segment)
 
 
 def _segment(text: str, pos: int) -> tuple[int, int]:
@@ -100,32 +141,36 @@ def _segment(text: str, pos: int) -> tuple[int, int]:
     return ls, le
 
 
-def candidate_segments(text: str) -> list[tuple[int, int]]:
-    """Spans of the segments of ``text`` that ftfy could change, in order."""
-    if text.isascii():
-        pattern = _ASCII_FIXER_RE
-    else:
-        pattern = _CANDIDATE_RE
-    found: dict[int, int] = {}
+def _scan(text: str, pattern, found: dict[int, int], test=None) -> None:
+    """Add the segments where ``pattern`` matches (and ``test(match)`` holds) to ``found``;
+    after a hit the scan jumps to the end of its segment, so each segment costs one hit."""
     pos = 0
     search = pattern.search
-    while True:
-        m = search(text, pos)
-        if m is None:
-            break
-        s, e = _segment(text, m.start())
-        found[s] = e
-        pos = max(e, m.start() + 1)
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        pos = 0
-        while True:
-            m = _NON_ASCII.search(text, pos)
-            if m is None:
-                break
-            s, e = _segment(text, m.start())
-            if s not in found and not unicodedata.is_normalized("NFC", text[s:e]):
-                found[s] = e
-            pos = max(e, m.start() + 1)
+    while (m := search(text, pos)) is not None:
+        a, b = m.span()
+        if test is not None and not test(m):
+            pos = b
+            continue
+        for p in (a, b - 1):  # a match cut by a segment boundary belongs to both segments
+            s, e = _segment(text, p)
+            found[s] = e
+        pos = max(e, b)
+
+
+def candidate_segments(text: str) -> list[tuple[int, int]]:
+    """Spans of the segments of ``text`` that ftfy could change, in order (a superset of
+    the segments for which :func:`needs_ftfy` holds).  Clean text costs a few scans in C."""
+    found: dict[int, int] = {}
+    if _has_ascii_controls(text):
+        _scan(text, _ASCII_FIXER_RE, found)
+    if text.isascii():
+        return sorted(found.items())
+    _scan(text, _PAIR, found)
+    _scan(text, _SINGLE_RE, found)
+    if not unicodedata.is_normalized("NFC", text):
+        # a combining mark composes with the character before it, ASCII or not
+        _scan(text, _RUN, found,
+              lambda m: not unicodedata.is_normalized("NFC", text[max(0, m.start() - 1):m.end()]))
     return sorted(found.items())
 
 
@@ -237,6 +282,18 @@ class HtmlEntities(Rule):
         return edits
 
 
+# segments that ftfy leaves alone (its own output, or a segment it did not change), so
+# that the pipeline's next pass (it runs the rules until nothing changes) does not scan
+# them again; keyed by hash and length, the last few hundred
+_STABLE: OrderedDict[tuple, None] = OrderedDict()
+
+
+def _remember(key: tuple) -> None:
+    _STABLE[key] = None
+    if len(_STABLE) > 512:
+        _STABLE.popitem(last=False)
+
+
 class Encoding(Rule):
     """Mojibake, C1 and other control characters, surrogates, terminal escapes, NFC,
     Latin ligatures and full-width characters: ftfy's fixers, looped until stable, on the
@@ -263,12 +320,87 @@ class Encoding(Rule):
         edits: list[Edit] = []
         for s, e in segments:
             seg = text[s:e]
+            key = (hash(seg), len(seg), html)
+            if key in _STABLE:  # seen already: ftfy leaves it alone
+                continue
             if not needs_ftfy(seg):
+                _remember(key)
                 continue
             config = self.config_html if html and "<" not in seg else self.config
             fixed, steps = ftfy.fix_and_explain(seg, config)
+            # ftfy loops until stable: its output needs nothing in the next pass
+            _remember((hash(fixed), len(fixed), html))
             if fixed != seg:
                 why = _describe(steps)
                 edits.extend(diff_edits(self, s, seg, fixed,
                                         f"{self.description} ({why})" if why else self.description))
         return edits
+
+
+def _bytes_as(codecs: tuple[str, ...], lo: int, hi: int, letters_only: bool = False) -> str:
+    out = set()
+    for codec in codecs:
+        for b in range(lo, hi):
+            try:
+                c = bytes([b]).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if not letters_only or unicodedata.category(c) in ("Lu", "Ll", "Lo"):
+                out.add(c)
+    return _char_class(out)
+
+
+_WORD_CODECS = ("cp1252", "latin-1")
+#: first bytes of UTF-8 sequences, misread
+_LEAD = _bytes_as(_WORD_CODECS, 0xC2, 0xF5)
+#: continuation bytes misread as *letters* (Š š Œ œ Ž ž Ÿ ƒ ª µ º); the others read as
+#: punctuation or symbols (’ … ™ — ® ¡ ´), which next to an accented capital are real text
+#: as often as mojibake ("VOCÊ…", "NESTLÉ®", "ZZAJÉ’s"): ftfy's business, with context
+_CONT = _bytes_as(_WORD_CODECS, 0x80, 0xC0, letters_only=True)
+
+
+class WordMojibake(Rule):
+    """``ErdoÄŸan`` → ``Erdoğan``: mojibake inside a word that ftfy's heuristic lets pass.
+
+    ftfy leaves a lone misread letter alone when its two characters look plausible
+    (``ÄŸ`` for ``ğ``, ``ÅŸ`` for ``ş``, ``Åš`` for ``Ś``).  This rule repairs a word only
+    with strong evidence: it is made of letters, its misread bytes read as letters too, the
+    whole word encoded back as cp1252 (or Latin-1) is valid UTF-8, and that decodes to a word
+    of letters again.  A real word passes that test essentially never: none of the ~290,000
+    words of GeoNames' place names, in all their languages, does.
+    """
+
+    code = "TM103"
+    name = "word-mojibake"
+    family = "encoding"
+    description = "mojibake inside a word repaired"
+    _word = re.compile(f"(?:[{_LEAD}][{_CONT}]{{1,3}}|[^\\W\\d_])+")
+
+    def find(self, text: str, ctx: Context) -> list[Edit]:
+        if text.isascii():
+            return []
+        lines: dict[int, int] = {}
+        _scan(text, _PAIR, lines)
+        out: list[Edit] = []
+        for s, e in sorted(lines.items()):
+            for m in self._word.finditer(text, s, e):
+                word = m.group()
+                if word.isascii() or len(word) < 2:
+                    continue
+                fixed = word_mojibake(word)
+                if fixed is not None:
+                    out.extend(diff_edits(self, m.start(), word, fixed,
+                                          f"{word!r} is {fixed!r} read with the wrong encoding"))
+        return out
+
+
+def word_mojibake(word: str) -> str | None:
+    """The word that ``word`` is mojibake of, or None (see :class:`WordMojibake`)."""
+    for codec in _WORD_CODECS:
+        try:
+            fixed = word.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if fixed != word and fixed.isalpha() and not fixed.isascii():
+            return fixed
+    return None

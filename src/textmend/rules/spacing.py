@@ -241,7 +241,9 @@ class MissingSpaceAfterSentence(Rule):
     _bang = re.compile(r"!" + _after)
     _query = re.compile(r"\?" + _after)
     _word = re.compile(r"(?:[a-z]{2,40}|[A-Z][a-z]{1,40}|\d{4})$")
-    _right = re.compile(r"[A-Z][a-z]+")
+    # the next sentence's first word, standing as a word of prose: then the end, a space, or
+    # punctuation and a space ("It's", "Basically, ...", "Then." but not "Ghi,jkl" or "St.>")
+    _prose = re.compile(r"[A-Z][a-z]+(?:['’][a-z]{1,3})?(?:[,;:.!?\"'”’)\]-]*(?:\s|$))")
     QUOTE_WINDOW = 2000
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
@@ -253,9 +255,11 @@ class MissingSpaceAfterSentence(Rule):
             matches += self._bang.finditer(text)
         if "?" in text:
             matches += self._query.finditer(text)
-        n = len(text)
         for m in matches:
             p = m.start()
+            q = text[p + 1]
+            if self._prose.match(text, p + 1 if q.isupper() else p + 2) is None:
+                continue  # an identifier or a blob, not prose: "System.Drawing.Color"
             w = self._word.search(text, max(0, p - 41), p)
             if w is None:
                 continue
@@ -268,7 +272,6 @@ class MissingSpaceAfterSentence(Rule):
             if word.lower() in _ABBREVIATIONS or (word[0].isupper() and len(word) <= 3):
                 continue  # "Mr.Smith", "St.Louis", "Gov.Brown"
             at = p + 1                       # where the space goes
-            q = text[at]
             if q in "”’)":
                 at += 1                      # after a closing quote
             elif q == '"':
@@ -278,11 +281,6 @@ class MissingSpaceAfterSentence(Rule):
                     continue                 # too far to count: do not guess
                 if text.count('"', ls, p) % 2:
                     at += 1                  # an odd count before: this one closes
-            r = self._right.match(text, p + 1 if q.isupper() else p + 2)
-            e = r.end()
-            if e < n and (text[e].isalnum() or text[e] in "_@/\\>"
-                          or (text[e] == "." and text[e + 1:e + 2].isalnum())):
-                continue  # an identifier, not a sentence: "System.Drawing.Color"
             guard = guard or LanguageGuard(text)
             if guard.foreign(p):
                 continue
