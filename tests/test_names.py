@@ -84,6 +84,7 @@ def test_repairs(before, after):
     "Banque du Caire and Universidad de Sevilla.",
     "BEIJING, July 26 (Xinhua) -- Xi Jinping spoke. ISLAMABAD (AP) - talks.",
     "the Iraq war and the cold war; the Minsk Agreements.",
+    "Europa, Asia, África, Norte, América Central y del Sur, Australia y Oceanía, dijo Moscou.",
 ])
 def test_leaves_alone(text):
     assert mend(text) == text

@@ -153,6 +153,31 @@ def sporty(text: str, pos: int) -> bool:
     return len({m.group().lower() for m in SPORT.finditer(text, s, e)}) >= 2
 
 
+_ENGLISH_GLUE = frozenset("""the of and in to a is was were are for on with by that from as at has
+have had it its this be been will would said says not but or an which who their his her
+they he she we after before than also into over more about""".split())
+
+
+_FOREIGN_GLUE = frozenset("""y del los las el en con por para que une des du dans avec et les est
+und der die das mit von zu ist ein eine il di della delle dei con che è com não uma
+och att som det ar uz un pēc ir ja na se je ze do od jest że és az egy ve bir için""".split())
+
+
+def english_here(text: str, pos: int) -> bool:
+    """False when the sentence around ``pos`` is in another language (a quotation or a
+    passage: "América Central y del Sur", "Rīgas pilī"): names there are spelt right."""
+    s, e = sentence_bounds(text, pos)
+    words = _WORDS.findall(text, s, min(e, s + 600))
+    if len(words) < 4:
+        return True
+    english = sum(1 for w in words if w.lower() in _ENGLISH_GLUE)
+    foreign = sum(1 for w in words if w.lower() in _FOREIGN_GLUE)
+    if foreign >= 2 and foreign > english:
+        return False
+    accented = sum(1 for w in words if not w.isascii())
+    return not (english == 0 and len(words) >= 8 and accented * 4 >= len(words))
+
+
 def apostrophe(text: str) -> str:
     """The apostrophe the document already uses for possessives: ’ or '."""
     curly = text.count("’s") + text.count("’t")

@@ -33,7 +33,7 @@ from __future__ import annotations
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (doc_words, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
+from ..evidence import (doc_words, english_here, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
                         next_word, prev_word, sentence_initial, sporty)
 from ..lexicon import Entry, drop_non_ascii, strip_accents
 from ..lexicon.matching import NameIndex, name_index, skeleton
@@ -115,6 +115,8 @@ class Names(Rule):
             if m.group() not in candidates:
                 continue
             s, e = m.span()
+            if not english_here(text, s):
+                continue  # a passage in another language: its names are spelt right
             if s < taken_until:
                 continue
             word = m.group()

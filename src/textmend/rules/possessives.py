@@ -30,7 +30,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (doc_words, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
+from ..evidence import (doc_words, english_here, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
                         next_word, prev_word, sentence_initial)
 from ..lexicon.matching import NameIndex, name_index
 from .base import Context, Rule
@@ -87,7 +87,7 @@ class Possessives(Rule):
                  and any(resolve(c, idx, doc) for c in _stems(w))}
         for m in (_PLAIN_S.finditer(text) if worth else ()):
             word = m.group()
-            if word not in worth or caps(m.start()):
+            if word not in worth or caps(m.start()) or not english_here(text, m.start()):
                 continue
             base = m.group(1)
             if m.group(2) == "ies":  # "Slovakies": a variant ending in -ie or a name in -y
