@@ -152,9 +152,11 @@ def atheris_main(target: str, args: list[str]) -> None:
     with atheris.instrument_imports(include=["textmend", "ftfy"]):
         import ftfy  # noqa: F401
 
-        import textmend  # noqa: F401
+        import textmend
         from textmend import cli, io as tio  # noqa: F401
         from textmend.rules import encoding  # noqa: F401
+
+        textmend.get_pipeline().mend("warm up")  # imports every rule module and the lexicon
 
     def one(data: bytes) -> None:
         fdp = atheris.FuzzedDataProvider(data)
@@ -187,7 +189,8 @@ def run_targets(targets: list[str], seconds: int, artifacts: Path, extra: list[s
         if not any(corpus.iterdir()):
             _seed(corpus, t)
         cmd = [sys.executable, __file__, t, "--worker", "--",
-               f"-max_total_time={seconds}", "-max_len=4096", "-timeout=60", "-rss_limit_mb=4096",
+               f"-max_total_time={seconds}", "-max_len=4096", "-len_control=0", "-timeout=60",
+               "-rss_limit_mb=4096",
                f"-artifact_prefix={artifacts}/{t}-", "-print_final_stats=1", *extra, str(corpus)]
         print(f"== fuzzing {t} for {seconds} s: {' '.join(cmd)}", flush=True)
         rc = subprocess.call(cmd)

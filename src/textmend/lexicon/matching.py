@@ -113,8 +113,8 @@ class NameIndex:
                 self.skeletons[k] = Target(tok, e)
         for k in ambiguous_caps:
             del self.caps[k]
-        for k in ambiguous_drop:
-            del self.dropped[k]
+        for k in ambiguous_drop | (set(self.dropped) & self.canonical_tokens):
+            del self.dropped[k]  # "Michel" is a name of its own, not "Micheál" damaged
         for k in ambiguous_skel:
             del self.skeletons[k]
         self._keys = tuple(sorted(self.skeletons))

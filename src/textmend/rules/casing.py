@@ -56,8 +56,8 @@ class CapsName(Rule):
             if doc is None:
                 doc = doc_words(ctx, text)
             s, e = m.span()
-            if text[e:e + 1] in ("'", "’") or text[e:e + 1].isalpha():
-                continue  # possessives are the possessive rules' business
+            if text[e:e + 1] in ("'", "’", "-") or text[e:e + 1].isalpha() or text[s - 1:s] == "-":
+                continue  # possessives are the possessive rules' business; "CAN-Spam" is a name
             before, bs = prev_word(text, s)
             glued = bs >= 0 and text[bs + len(before):s] in (" ", "\t")
             if _ROMAN.fullmatch(word) and glued and before[:1].isupper() and not sentence_initial(text, bs):
