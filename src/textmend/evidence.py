@@ -138,13 +138,18 @@ class CapsLines:
         return got
 
 
-def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """Rough start and end of the sentence around ``pos``."""
-    s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("? ", 0, pos),
-            text.rfind("! ", 0, pos))
-    ends = [i for i in (text.find(". ", pos), text.find("\n", pos), text.find("? ", pos),
-                        text.find("! ", pos)) if i >= 0]
-    return (s + 1 if s >= 0 else 0), (min(ends) if ends else len(text))
+_SENTENCE_END = re.compile(r"[.?!](?=\s)|\n")
+
+
+def sentence_bounds(text: str, pos: int, reach: int = 1500) -> tuple[int, int]:
+    """Rough start and end of the sentence around ``pos`` (looking at most ``reach``
+    characters either way, so the cost never depends on the length of the text)."""
+    lo = max(0, pos - reach)
+    start = lo
+    for m in _SENTENCE_END.finditer(text, lo, pos):
+        start = m.end()
+    m = _SENTENCE_END.search(text, pos, min(len(text), pos + reach))
+    return start, (m.start() if m else min(len(text), pos + reach))
 
 
 def sporty(text: str, pos: int) -> bool:
