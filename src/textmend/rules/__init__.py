@@ -1,15 +1,16 @@
-"""The built-in rules, one module per rule family, in pipeline order.
+"""The built-in rules, one module per rule family (run in the order of ``FAMILIES``).
 
 =======  =================  ==========================================================
 codes    module             family
 =======  =================  ==========================================================
 TM1xx    ``encoding``       mojibake, HTML entities, control characters (via ftfy)
+TM7xx    ``checks``         flags only: pronoun mismatch, duplicated coordinate (they run
+                            before boilerplate, so a teaser's own errors are reported too)
 TM2xx    ``spacing``        hyphen spacing, punctuation spacing, doubled spaces
 TM3xx    ``possessives``    broken possessives (``Washingtons's``, ``Serbias President``)
 TM4xx    ``names``          foreign and mangled names from the lexicon
 TM5xx    ``casing``         ``XI said`` → ``Xi said``, ``victory day`` → ``Victory Day``
 TM6xx    ``boilerplate``    inline page furniture (``Also read | …``, ``ADVERTISEMENT``)
-TM7xx    ``checks``         flags only: pronoun mismatch, duplicated coordinate
 TM8xx    ``layout``         opt-in: run-in headings back on their own lines
 =======  =================  ==========================================================
 """
@@ -20,7 +21,7 @@ import importlib
 from .base import Context, FunctionRule, Rule, matches_code, rule
 
 #: family modules in the order their rules run
-FAMILIES = ("encoding", "boilerplate", "spacing", "names", "possessives", "casing", "checks", "layout")
+FAMILIES = ("encoding", "checks", "boilerplate", "spacing", "names", "possessives", "casing", "layout")
 
 
 def rule_classes() -> list[type[Rule]]:
