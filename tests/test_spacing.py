@@ -5,11 +5,14 @@ Every must-not-touch example here stands for a false positive found on real clea
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from textmend import Pipeline, apply_edits
-from textmend.protect import LanguageGuard, LineIndex, looks_foreign
+from textmend.protect import LanguageGuard, LineIndex, looks_foreign, protected_spans
 
 from .properties import check_contract
 from .strategies import any_text, ascii_prose
@@ -132,3 +135,39 @@ def test_spacing_contract_on_prose(text):
 @given(any_text)
 def test_spacing_contract_on_any_text(text):
     check_contract(SPACING, text)
+
+
+# -- protected spans (protect.py) --------------------------------------------------------
+
+_OLD_PROTECTED = re.compile(  # the single-regex version, kept as the reference
+    r"""
+      (?:\b(?:https?|ftp|file)://|\bwww\d?\.)[^\s<>"'`]+
+    | \b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b
+    | (?<![\w@])@\w{1,30}
+    | (?<![\w&#])\#\w+
+    | ```.*?```
+    | `[^`\n]+`
+    | \b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|io|co|uk|de|fr|ru|cn|eu|info|int)\b(?:/\S*)?
+    | \b[\w-]+\.(?:txt|md|py|js|html?|json|csv|pdf|docx?|xlsx?|png|jpe?g|gif|zip|exe)\b
+    | <[A-Za-z/][\w.&$/=-]{0,30}>
+    """, re.VERBOSE | re.DOTALL | re.IGNORECASE)
+
+_PROTECT_TOKENS = ["a", "b", "x1", ".", ".com", ".pdf", ".co", ".uk", "/", "@", "#", "`", "<", ">",
+                   " ", "-", "_", "www", "http://", "https://", "\u00e9", "&", "\n", "ORG", ".Com", ":"]
+
+
+@given(st.lists(st.sampled_from(_PROTECT_TOKENS), max_size=14).map("".join))
+def test_protected_spans_cover_the_reference(text):
+    spans = protected_spans(text)
+    assert spans == sorted(spans)
+    assert all(a < b <= c for (a, b), (c, _) in zip(spans, spans[1:]))
+    for m in _OLD_PROTECTED.finditer(text):
+        assert any(s <= m.start() and m.end() <= e for s, e in spans), (m.group(), spans)
+
+
+def test_protected_spans_examples():
+    text = "see https://example.com/a.b or a.b@ex.org, #Tag, `x = 1`, <MER.N>, report.pdf, bbc.co.uk/news"
+    assert [text[s:e] for s, e in protected_spans(text)] == [
+        "https://example.com/a.b", "a.b@ex.org", "#Tag", "`x = 1`", "<MER.N>", "report.pdf",
+        "bbc.co.uk/news"]
+    assert protected_spans("the summit.Diplomats said, country&#39;s") == []

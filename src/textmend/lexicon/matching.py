@@ -85,8 +85,9 @@ class NameIndex:
                     self.heads.add(e.short)
             elif len(tokens) == 1:
                 self.heads.add(e.name)
-            # proper-case forms of surnames, places and organisations (not first names)
-            heads = e.short.split() if e.kind == "person" else tokens
+            # proper-case forms of surnames and of one-word places and organisations (not
+            # first names, not parts like "La" of "La Paz": "LA." is no name in capitals)
+            heads = e.short.split() if e.kind == "person" else (tokens if len(tokens) == 1 else [])
             for tok in heads:
                 if tok.upper() != tok and len(tok) > 1 and tok[0].isupper():
                     old = self.caps.get(tok.upper())
