@@ -25,7 +25,6 @@ import gzip
 import json
 import re
 import sys
-import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from textmend.tomlfile import read_toml as _read_toml  # noqa: E402
 from textmend.lexicon import (  # noqa: E402
     Entry, LexiconError, entry_from_dict, inflection_stems, strip_accents,
 )
@@ -168,14 +168,7 @@ def require_packages() -> dict[str, str]:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise LexiconError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise LexiconError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LexiconError(f"{path}: invalid TOML: {exc}") from None
+    return _read_toml(path, "source", LexiconError)
 
 
 @dataclass

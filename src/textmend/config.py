@@ -23,9 +23,10 @@ Options given on the command line override the same keys of the file.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
+
+from .tomlfile import read_toml
 
 
 class ConfigError(ValueError):
@@ -54,15 +55,7 @@ def find_config(start: str | os.PathLike | None = None) -> Path | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: configuration is not UTF-8 (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return read_toml(path, "configuration", ConfigError)
 
 
 def load_config(path: str | os.PathLike) -> dict[str, Any]:

@@ -29,13 +29,14 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from ..tomlfile import read_toml
 
 DATA = Path(__file__).resolve().parent / "data"
 BUILTIN = DATA / "builtin.json.gz"
@@ -134,14 +135,7 @@ class Lexicon:
     @classmethod
     def from_toml(cls, path: str | os.PathLike) -> Lexicon:
         p = Path(path)
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise LexiconError(f"{p}: cannot read lexicon: {exc.strerror or exc}") from None
-        except UnicodeDecodeError as exc:
-            raise LexiconError(f"{p}: lexicon is not UTF-8 (byte {exc.start})") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise LexiconError(f"{p}: invalid TOML: {exc}") from None
+        data = read_toml(p, "lexicon", LexiconError)
         items = data.get("entry", [])
         if not isinstance(items, list):
             raise LexiconError(f"{p}: 'entry' must be an array of tables ([[entry]])")

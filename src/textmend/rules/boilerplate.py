@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import bisect
 import os
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +46,7 @@ from typing import Any
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
+from ..tomlfile import read_toml
 from .base import Context, Rule
 from .layout import (STARTERS, Tok, boundary, core, ends_sentence, heading_before, is_cap,
                      is_lower, line_end, sentence_end, tokens)
@@ -92,15 +92,7 @@ def _compile(pattern: Any, where: str, flags: int) -> Any:
 
 
 def _read(path: str | os.PathLike) -> dict[str, Any]:
-    p = Path(path)
-    try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BoilerplateError(f"{p}: cannot read boilerplate patterns: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise BoilerplateError(f"{p}: boilerplate patterns are not UTF-8 (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BoilerplateError(f"{p}: invalid TOML: {exc}") from None
+    return read_toml(path, "boilerplate patterns", BoilerplateError)
 
 
 def _tables(data: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:

@@ -263,7 +263,7 @@ class Names(Rule):
         elif initial and not multi and target not in doc and not _titled(text, s):
             safety, conf, why = UNSAFE, 0.7, "listed foreign spelling at a sentence start, no other evidence"
         return Edit(s, e, target, "TM401", "foreign-name", safety,
-                    f"{found!r} is the {_kind(entry)} spelling of {target!r} ({why})", conf)
+                    f"{found!r} is the foreign spelling of {target!r} ({why})", conf)
 
     # -- dropped letters ------------------------------------------------------------
     def _judge_dropped(self, text, s, e, targets, caps, doc, idx) -> Edit | None:
@@ -310,7 +310,7 @@ class Names(Rule):
         neighbour = _entry_neighbour(text, s, e, entry, idx)
         elsewhere = target.canonical in doc or entry.name in text
         exact = score >= 100.0
-        what = f"{word!r} sounds like {target.canonical!r} ({_kind(entry)})"
+        what = f"{word!r} sounds like {target.canonical!r} ({entry.kind})"
         if entry.kind in PLACE_KINDS and sporty(text, s):
             return None
         if not looks_foreign(word, target.canonical):
@@ -372,10 +372,6 @@ def _close(a: str, b: str) -> bool:
     from rapidfuzz import fuzz
 
     return fuzz.ratio(skeleton(a), skeleton(b)) >= 80
-
-
-def _kind(entry: Entry) -> str:
-    return {"person": "foreign", "country": "foreign", "city": "foreign"}.get(entry.kind, "foreign")
 
 
 def _titled(text: str, s: int) -> bool:
