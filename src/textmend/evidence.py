@@ -194,19 +194,48 @@ _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 class _WordSet:
-    """The set of words of one text, built on first use."""
+    """The set of words of one text (every ``_WORDS`` match, and the parts of hyphenated
+    ones).  Membership of a few words is answered by searching the text for each (a C-level
+    scan, remembered); the whole set is built only when many words are asked about."""
 
-    __slots__ = ("text", "_set")
+    __slots__ = ("text", "_set", "_asked")
+    BUILD_AFTER = 24  # distinct words looked up one by one before the set is built
 
     def __init__(self, text: str):
         self.text = text
         self._set: set[str] | None = None
+        self._asked: dict[str, bool] = {}
 
     def get(self) -> set[str]:
         if self._set is None:
             found = set(_WORDS.findall(self.text))
             self._set = found | {p for w in found if "-" in w for p in w.split("-")}
         return self._set
+
+    def __contains__(self, word: str) -> bool:
+        if self._set is not None:
+            return word in self._set
+        got = self._asked.get(word)
+        if got is None:
+            if len(self._asked) >= self.BUILD_AFTER:
+                return word in self.get()
+            got = self._asked[word] = _has_word(self.text, word)
+        return got
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``word in set(words of text)`` without building the set: ``word`` occurs with no
+    letter next to it (a hyphenated word: with no hyphenated part either)."""
+    if not word or _WORDS.fullmatch(word) is None:
+        return False
+    return _word_pattern(word).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern:
+    if "-" in word:
+        return re.compile(r"(?<![^\W\d_])(?<![^\W\d_]-)" + re.escape(word) + r"(?![^\W\d_])(?!-[^\W\d_])")
+    return re.compile(r"(?<![^\W\d_])" + re.escape(word) + r"(?![^\W\d_])")
 
 
 class DocWords:
@@ -225,7 +254,7 @@ class DocWords:
         self.extra.update(words)
 
     def __contains__(self, word: str) -> bool:
-        return word in self.extra or word in self.base.get()
+        return word in self.extra or word in self.base
 
 
 def doc_words(ctx, text: str) -> DocWords:
@@ -235,6 +264,61 @@ def doc_words(ctx, text: str) -> DocWords:
         base = _WordSet(text)
         ctx.cache["words"] = base
     return DocWords(text, base)
+
+
+#: capitalised tokens, fast: the pattern opens with a plain character class, so ``re`` skips
+#: every position without an ASCII capital in C; a second scan starting at non-ASCII letters
+#: runs only on texts that have any.  A superset of :data:`CAP_WORD`'s matches (it also starts
+#: inside words: ``McDonald`` → ``McDonald``, ``iPhone`` → ``Phone``), callers filter.
+_CAP_ASCII = re.compile(r"[A-Z][^\W\d_]*(?:-[^\W\d_]+)*")
+_CAP_OTHER = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u2000-\u206f][^\W\d_]*(?:-[^\W\d_]+)*")
+#: combining marks: words with them are tokenised differently by ``re`` and ``regex``
+_MARK = regex.compile(r"\p{M}")
+
+
+def cap_tokens(ctx, text: str) -> set[str] | None:
+    """The distinct capitalised tokens of ``text`` (a superset of the strings
+    :data:`CAP_WORD` matches), shared by the rules of one pass through ``ctx.cache``.
+
+    The cheap gate of the name, possessive and casing rules: a rule intersects this set with
+    the words it could ever repair (C-level set operations) and looks no further when the
+    intersection is empty, which it is for most documents.  None when the text has combining
+    marks, whose words ``re`` splits differently: callers then take their exhaustive path.
+
+    >>> sorted(cap_tokens(None, "Xi met Jong-un in Pyongyang; ÉMILE and McDonald's. 3XI"))
+    ['Jong-un', 'MILE', 'McDonald', 'Pyongyang', 'XI', 'Xi', 'ÉMILE']
+    """
+    cache = ctx.cache if ctx is not None else {}
+    got = cache.get("cap_tokens")
+    if got is not None and got[0] is text:
+        return got[1]
+    if text.isascii():
+        found: set[str] | None = set(_CAP_ASCII.findall(text))
+    elif _MARK.search(text):
+        found = None
+    else:
+        found = set(_CAP_ASCII.findall(text))
+        found.update(_CAP_OTHER.findall(text))
+    cache["cap_tokens"] = (text, found)
+    return found
+
+
+def occurrences(text: str, words, pattern) -> list[tuple[int, int, str]]:
+    """Where ``pattern`` (a compiled ``regex`` pattern with its own look-behind) matches
+    exactly one of ``words``: ``(start, end, word)`` in text order.  The same matches as
+    ``[m for m in pattern.finditer(text) if m.group() in words]`` when every match starts
+    after a character the pattern cannot contain, found by ``str.find`` instead of a scan."""
+    out = []
+    for w in words:
+        n = len(w)
+        i = text.find(w)
+        while i >= 0:
+            m = pattern.match(text, i)
+            if m is not None and m.end() - i == n:
+                out.append((i, i + n, w))
+            i = text.find(w, i + 1)
+    out.sort()
+    return out
 
 
 def used_in(proper: str, lexicon, doc: DocWords) -> bool:

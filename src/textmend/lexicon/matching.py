@@ -119,6 +119,34 @@ class NameIndex:
         for k in ambiguous_skel:
             del self.skeletons[k]
         self._keys = tuple(sorted(self.skeletons))
+        # what the cheap word-level gates of the name rules compare against (supersets of
+        # every key a context-dependent look-up may use)
+        people = [e for e in lex.entries if e.kind == "person"]
+        self._key_names: dict[str, set[str]] = {}
+        for k, t in self.skeletons.items():
+            self._key_names.setdefault(k, set()).add(t.canonical)
+        for e in people:
+            if e.short.split():
+                surname = e.short.split()[-1]
+                self._key_names.setdefault(skeleton(surname), set()).add(surname)
+        self._any_surname_keys = tuple(sorted(self._key_names))
+        given = {g for e in people for g in e.name.split()[:-len(e.short.split())]}
+        #: a person's last given name (its sound key, and without non-ASCII letters) -> the
+        #: first word of the short form that follows it ("Sergei" -> "Lavrov")
+        self._last_given: dict[str, set[str]] = {}
+        self._last_given_dropped: dict[str, set[str]] = {}
+        for e in people:
+            first = e.name.split()[:-len(e.short.split())]
+            if first and e.short.split():
+                self._last_given.setdefault(skeleton(first[-1]), set()).add(e.short.split()[0])
+                self._last_given_dropped.setdefault(drop_non_ascii(first[-1]), set()).add(e.short.split()[0])
+        self._last_given_keys = tuple(sorted(self._last_given))
+        self._given_keys = tuple(sorted({skeleton(g) for g in given}))
+        self._given_key_set = frozenset(self._given_keys)
+        self._given_dropped = frozenset(drop_non_ascii(g) for g in given)
+        #: people written surname first ("Kim Jong-un"): their surnames
+        self.surname_first = frozenset(
+            e.short for e in people if len(e.name.split()) > 1 and e.name.split()[0] == e.short)
 
     def exact(self, word: str) -> Target | None:
         """The name whose sound skeleton equals the word's, or None."""
@@ -143,6 +171,43 @@ class NameIndex:
         if not got:
             return None
         return self.skeletons[got[0]], float(got[1])
+
+
+    def could_fuzzy(self, word: str, accept=None, cutoff: float = 86.0) -> bool:
+        """Could a sound or fuzzy look-up of ``word`` find a name other than the word itself,
+        whatever its context?  Against every surname and one-word name, with no ambiguity
+        removed: a superset of :meth:`exact`, :meth:`fuzzy` and the per-person look-ups of
+        the name rules.  ``accept(word, canonical)``, when given, must also hold."""
+        key = skeleton(word)
+        for k, _, _ in process.extract(key, self._any_surname_keys, scorer=fuzz.ratio,
+                                       score_cutoff=cutoff, limit=None):
+            for canonical in self._key_names[k]:
+                if canonical == word or strip_accents(canonical).lower() == strip_accents(word).lower():
+                    continue
+                if accept is None or accept(word, canonical):
+                    return True
+        return False
+
+    def given_before(self, word: str, cutoff: float = 80.0) -> frozenset[str]:
+        """The surnames (first words of short forms) before which ``word`` could be a
+        spelling of the person's last given name: a given-name repair of ``word`` needs one
+        of them right after it."""
+        found = set(self._last_given_dropped.get(word, ()))
+        key = skeleton(word)
+        found.update(self._last_given.get(key, ()))
+        for k, _, _ in process.extract(key, self._last_given_keys, scorer=fuzz.ratio,
+                                       score_cutoff=cutoff, limit=None):
+            found.update(self._last_given[k])
+        return frozenset(found)
+
+    def could_be_given(self, word: str, cutoff: float = 80.0) -> bool:
+        """Could ``word`` be a spelling of some person's given name (same sound skeleton,
+        close to it, or the name without its non-ASCII letters)?"""
+        if word in self._given_dropped:
+            return True
+        key = skeleton(word)
+        return key in self._given_key_set or process.extractOne(
+            key, self._given_keys, scorer=fuzz.ratio, score_cutoff=cutoff) is not None
 
 
 def name_index(lexicon: Lexicon) -> NameIndex:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import doc_words, CapsLines, DocWords, is_english_word, used_in, next_word, prev_word, sentence_initial
+from ..evidence import cap_tokens, doc_words, occurrences, CapsLines, DocWords, is_english_word, used_in, next_word, prev_word, sentence_initial
 from ..lexicon.matching import name_index
 from .base import Context, Rule
 
@@ -45,17 +45,23 @@ class CapsName(Rule):
         if not len(lex):
             return []
         idx = name_index(lex)
+        tokens = cap_tokens(ctx, text)
+        if tokens is None:
+            found = [(m.start(), m.end(), m.group()) for m in _CAPS.finditer(text)]
+        else:  # only the capitalised words that are names in capitals
+            words = [w for w in tokens if w in idx.caps]
+            if not words:
+                return []
+            found = occurrences(text, words, _CAPS)
         caps = CapsLines(text)
         doc = None
         out = []
-        for m in _CAPS.finditer(text):
-            word = m.group()
+        for s, e, word in found:
             proper = idx.caps.get(word)
-            if proper is None or caps(m.start()):
+            if proper is None or caps(s):
                 continue
             if doc is None:
                 doc = doc_words(ctx, text)
-            s, e = m.span()
             if text[e:e + 1] in ("'", "’", "-") or text[e:e + 1].isalpha() or text[s - 1:s] == "-":
                 continue  # possessives are the possessive rules' business; "CAN-Spam" is a name
             before, bs = prev_word(text, s)

@@ -30,10 +30,12 @@ elsewhere in the document.  Weaker evidence gives an unsafe edit (a suggestion).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (doc_words, english_here, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
+from ..evidence import (cap_tokens, doc_words, english_here, occurrences, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
                         next_word, prev_word, sentence_initial, sporty)
 from ..lexicon import Entry, drop_non_ascii, strip_accents
 from ..lexicon.matching import NameIndex, name_index, skeleton
@@ -70,17 +72,26 @@ class Names(Rule):
         if not len(lex):
             return []
         idx = name_index(lex)
-        doc = doc_words(ctx, text)
-        candidates = self._candidates(lex, idx, doc)
-        if candidates is None:
-            return []
+        tokens = cap_tokens(ctx, text)
+        if tokens is None:  # combining marks: every word of the document is looked at
+            doc = doc_words(ctx, text)
+            candidates = self._candidates(lex, idx, doc)
+            if candidates is None:
+                return []
+            found = [(m.start(), m.end(), m.group(), ALL) for m in CAP_WORD.finditer(text) if m.group() in candidates]
+        else:
+            candidates = _gate(lex, idx).worth_a_look(tokens, text)
+            if not candidates:
+                return []
+            doc = doc_words(ctx, text)
+            found = [(s, e, w, candidates[w]) for s, e, w in occurrences(text, candidates, CAP_WORD)]
         caps = CapsLines(text)
-        edits = self._scan(text, candidates, lex, idx, caps, doc)
+        edits = self._scan(text, found, lex, idx, caps, doc)
         for _ in range(3):  # evidence found further on may settle an earlier doubt
             if not any(e.safety == UNSAFE for e in edits):
                 break
             known = len(doc.extra)
-            again = self._scan(text, candidates, lex, idx, caps, doc)
+            again = self._scan(text, found, lex, idx, caps, doc)
             settled = again == edits and len(doc.extra) == known
             edits = again
             if settled:
@@ -92,39 +103,28 @@ class Names(Rule):
         """The words of this document worth a look: listed variants (and the
         first words of multi-word ones), dropped-letter forms, mojibake, and capitalised words
         that are neither English nor a known name (transliterations, foreign first names).
-        Everything else (most of the text) is never visited."""
-        multi_first = _multi_first(lex)
-        found = []
-        for w in doc.words:
-            if not w[:1].isupper() or (len(w) > 1 and w.isupper()):
-                continue
-            if w in lex.variants or w in multi_first or w in idx.dropped or _MOJI.search(w):
-                found.append(w)
-            elif (w not in idx.canonical_tokens and len(w) >= 3 and w not in MONTHS_DAYS
-                  and _foreign_shape(w) and not is_english_word(w)):
-                found.append(w)
-        if not found:
-            return None
-        return frozenset(found)
+        Everything else (most of the text) is never visited.  The exhaustive form of
+        :class:`_Gate`, for texts with combining marks."""
+        found = [w for w in doc.words if _kind(w, lex, idx)]
+        return frozenset(found) if found else None
 
-    def _scan(self, text, candidates, lex, idx, caps, doc) -> list[Edit]:
+    def _scan(self, text, found, lex, idx, caps, doc) -> list[Edit]:
+        """Judge each ``(start, end, word, paths)`` of ``found`` (capitalised words in text
+        order; ``paths``: the look-ups that may accept the word, bits of :data:`ALL`)."""
         edits: list[Edit] = []
         taken_until = 0
         multi_first = _multi_first(lex)
-        for m in CAP_WORD.finditer(text):
-            if m.group() not in candidates:
-                continue
-            s, e = m.span()
-            if not english_here(text, s):
-                continue  # a passage in another language: its names are spelt right
+        for s, e, word, paths in found:
             if s < taken_until:
                 continue
-            word = m.group()
             if word.isupper() and len(word) > 1:
                 continue  # ALL-CAPS words are the casing rules' business
             if text[e:e + 1] in "'’" and text[e + 1:e + 2].isalpha() and text[e + 1:e + 3] not in ("s", "s ") \
                     and not (text[e + 1:e + 2] == "s" and not text[e + 2:e + 3].isalpha()):
                 continue  # the word goes on after an apostrophe: "Sana'a", "Huai'an"
+            # The judgements below only read; before the first edit (or evidence recorded)
+            # the sentence must be English: in a passage in another language names are spelt
+            # right.  Checked that late because it costs more than most judgements.
             # 1. exact variants, longest phrase first
             hit = None
             if word in multi_first:
@@ -136,7 +136,7 @@ class Names(Rule):
             if hit is not None:
                 end, target, entry = hit
                 ed = self._judge_variant(text, s, end, target, entry, caps, doc, idx)
-                if ed is not None:
+                if ed is not None and english_here(text, s):
                     edits.append(ed)
                     if ed.safety == SAFE:
                         doc.add(*target.split())
@@ -147,37 +147,39 @@ class Names(Rule):
             #    ftfy's own codec, kept only when it gives a name the lexicon knows
             if _MOJI.search(word):
                 ed = self._mojibake(text, s, e, word, lex, idx)
-                if ed is not None:
+                if ed is not None and english_here(text, s):
                     edits.append(ed)
                 continue
             # 3. letters dropped by a lossy pipeline
             d = idx.dropped.get(word)
             if d is not None:
                 ed = self._judge_dropped(text, s, e, d, caps, doc, idx)
-                if ed is not None:
+                if ed is not None and english_here(text, s):
                     edits.append(ed)
                     if ed.safety == SAFE:
                         doc.add(ed.replacement)
                 continue
             # an unknown word next to a known name: a foreign first name before it
             # ("Sergueï Lavrov") or after it, for names written surname first ("Kim Jong-oun")
-            after, a_s = next_word(text, e)
+            after, a_s = next_word(text, e) if paths & GIVEN else ("", -1)
             if after in idx.canonical_tokens and not caps(s):
                 got = self._given_names(text, a_s, None, after, idx, caps, surname_was_foreign=False)
                 if got:
-                    edits.extend(got)
+                    if english_here(text, s):
+                        edits.extend(got)
                     continue
-            before, b_s = prev_word(text, s)
+            before, b_s = prev_word(text, s) if paths & GIVEN_AFTER else ("", -1)
             if before in idx.canonical_tokens and b_s >= 0 and not caps(s):
                 ed = self._given_after(text, b_s + len(before), before, idx)
                 if ed is not None and ed.start == s:
-                    edits.append(ed)
-                    taken_until = ed.end
+                    if english_here(text, s):
+                        edits.append(ed)
+                        taken_until = ed.end
                     continue
             # 4. transliterations by sound skeleton, then fuzzy
-            if len(word) >= 5 and not is_english_word(word) and not caps(s):
+            if paths & FUZZY and len(word) >= 5 and not is_english_word(word) and not caps(s):
                 got = self._judge_fuzzy(text, s, e, word, caps, doc, idx)
-                if got is not None:
+                if got is not None and english_here(text, s):
                     ed, entry = got
                     edits.append(ed)
                     if ed.safety == SAFE:
@@ -230,21 +232,25 @@ class Names(Rule):
     # -- exact variants -------------------------------------------------------------
     def _phrase(self, text: str, s: int, lex) -> tuple[int, str, Entry] | None:
         """The longest multi-word variant starting at ``s``."""
-        words = []
-        pos = s
-        for _ in range(lex.max_words):
+        m = _ANY_WORD.match(text, s)
+        if not m:
+            return None
+        lengths = _phrase_lengths(lex).get(m.group())
+        if lengths is None:
+            return None
+        words = [(m.group(), m.end())]
+        pos = m.end() + 1
+        while len(words) < lengths[0] and m.end() < len(text) and text[m.end()] == " ":
             m = _ANY_WORD.match(text, pos)
             if not m:
                 break
             words.append((m.group(), m.end()))
-            if m.end() >= len(text) or text[m.end()] != " ":
-                break
             pos = m.end() + 1
-        for n in range(len(words), 1, -1):
-            phrase = " ".join(w for w, _ in words[:n])
-            v = lex.variant(phrase)
-            if v is not None:
-                return words[n - 1][1], v[0], v[1]
+        for n in lengths:
+            if n <= len(words):
+                v = lex.variant(" ".join(w for w, _ in words[:n]))
+                if v is not None:
+                    return words[n - 1][1], v[0], v[1]
         return None
 
     def _judge_variant(self, text, s, e, target, entry, caps, doc, idx) -> Edit | None:
@@ -416,12 +422,19 @@ def _fuzzy_among(word: str, entries, cutoff: float = 86.0):
     return best
 
 
-def _entry_neighbour(text: str, s: int, e: int, entry: Entry, idx: NameIndex) -> str:
-    """A word right before or after the span that belongs to the same entry's name."""
+@lru_cache(maxsize=8192)
+def _entry_tokens(entry: Entry) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of an entry's name, short form and variants; and those without their
+    non-ASCII letters."""
     tokens = set(entry.name.replace("-", " ").split()) | set(entry.short.split())
     for v in entry.variants:
         tokens.update(v.split())
-    dropped = {drop_non_ascii(t) for t in tokens}
+    return frozenset(tokens), frozenset(drop_non_ascii(t) for t in tokens)
+
+
+def _entry_neighbour(text: str, s: int, e: int, entry: Entry, idx: NameIndex) -> str:
+    """A word right before or after the span that belongs to the same entry's name."""
+    tokens, dropped = _entry_tokens(entry)
     w, ws = prev_word(text, s)
     if w and text[ws + len(w):s].strip() == "" and (w in tokens or w in dropped) and w not in PARTICLES:
         return w
@@ -434,9 +447,7 @@ def _entry_neighbour(text: str, s: int, e: int, entry: Entry, idx: NameIndex) ->
 def _free_standing(text: str, s: int, e: int, entry: Entry, idx: NameIndex) -> bool:
     """False when the word is part of a larger proper name that is not this entry's
     (``Chez Moscou``, ``Tokio Hotel``, ``Bayern München``)."""
-    name_tokens = set(entry.name.replace("-", " ").split()) | set(entry.short.split())
-    for v in entry.variants:
-        name_tokens.update(v.split())
+    name_tokens = _entry_tokens(entry)[0]
     w, ws = prev_word(text, s)
     if w in FOREIGN_PARTICLES and w not in name_tokens and text[ws + len(w):s] in (" ", "\t"):
         return False  # "Banque du Caire", "Universidad de Sevilla"
@@ -465,6 +476,152 @@ import regex as _regex  # noqa: E402
 
 _MOJI = _regex.compile(r"[\u00c2-\u00c5\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 _ANY_WORD = _regex.compile(r"[\p{L}\p{M}]+(?:[-'’][\p{L}\p{M}]+)*")
+
+
+#: what :func:`_kind` says about a word (bits)
+SELF, MULTI, WEAK = 1, 2, 4
+
+
+def _kind(w: str, lex, idx: NameIndex) -> int:
+    """Why the name rules may look at a capitalised word, in any document: SELF, it is a
+    listed variant, a dropped-letter form or mojibake; MULTI, it opens a multi-word variant;
+    WEAK, it is neither English nor a known name but looks foreign.  0: never."""
+    if not w[:1].isupper() or (len(w) > 1 and w.isupper()):
+        return 0
+    kind = 0
+    if w in lex.variants or w in idx.dropped or _MOJI.search(w):
+        kind |= SELF
+    if w in _multi_first(lex):
+        kind |= MULTI
+    if not kind and (w not in idx.canonical_tokens and len(w) >= 3 and w not in MONTHS_DAYS
+                     and _foreign_shape(w) and not is_english_word(w)):
+        kind |= WEAK
+    return kind
+
+
+#: the look-ups of :meth:`Names._scan` for words that are no listed spelling (bits)
+GIVEN, GIVEN_AFTER, FUZZY = 1, 2, 4
+ALL = GIVEN | GIVEN_AFTER | FUZZY
+
+
+class _Gate:
+    """The names rule's cheap gate: which capitalised tokens of a document are worth a look,
+    and which look-ups may accept them.
+
+    A word's verdict does not depend on its document, so it is worked out once per lexicon
+    and remembered; a document then costs a few C-level set operations.  Worth a look in any
+    document: listed variants, dropped-letter forms, mojibake, and the words a given-name or
+    transliteration look-up could accept (:meth:`NameIndex.could_be_given`,
+    :meth:`NameIndex.could_fuzzy`).  The first word of a multi-word variant (``Union`` of
+    ``Union européenne``) also when the document contains one of its phrases; every
+    foreign-looking word when the document names someone written surname first (``Kim
+    Jong-oun``: the given name after the surname).  A superset of what the
+    context-dependent judgements of :meth:`Names._scan` can accept."""
+
+    LIMIT = 400_000  # remembered verdicts; forgotten all at once beyond this
+
+    def __init__(self, lex, idx: NameIndex):
+        self.lex, self.idx = lex, idx
+        self.seen: dict[str, tuple[int, int]] = {}  # word -> (kind, paths)
+        #: GIVEN words -> the surnames one of which must be in the document (None: any)
+        self.given_before: dict[str, frozenset[str] | None] = {}
+        self.always: dict[str, int] = {}  # looked at in any document -> paths
+        self.multi: dict[str, int] = {}   # looked at when a phrase they open is in the text
+        self.weak: dict[str, int] = {}    # looked at next to a surname-first name
+        self.surname_first = {w for w in idx.surname_first if w[:1].isupper()}
+        self.surname_first_other = [w for w in idx.surname_first if not w[:1].isupper()]
+        self._phrases: dict[str, object] = {}
+        self.always_set: set[str] = set()
+        self.multi_set: set[str] = set()
+        self.weak_set: set[str] = set()
+
+    def verdict(self, w: str) -> tuple[int, int]:
+        kind = _kind(w, self.lex, self.idx)
+        paths = 0
+        if kind and not kind & SELF:
+            idx = self.idx
+            before = idx.given_before(w)
+            if before:
+                paths |= GIVEN
+                self.given_before[w] = None if any(not t[:1].isupper() for t in before) else before
+            if (len(w) >= 5 and w not in idx.first_names and w not in MONTHS_DAYS
+                    and not is_english_word(w) and idx.could_fuzzy(w, looks_foreign)):
+                paths |= FUZZY
+        return kind, paths
+
+    def worth_a_look(self, tokens: set[str], text: str) -> dict[str, int]:
+        """Word -> the look-ups (bits of :data:`ALL`) that may accept it here."""
+        new = tokens.difference(self.seen)
+        if new:
+            self._learn(new)
+        always, given_before = self.always, self.given_before
+        found = {}
+        for w in tokens & self.always_set:
+            paths = always[w]
+            if paths & GIVEN:
+                names = given_before[w]
+                if names is not None and tokens.isdisjoint(names):
+                    paths &= ~GIVEN  # none of the surnames it could stand before is here
+                    if not paths:
+                        continue  # (a word that opens a phrase: the phrase decides below)
+            found[w] = paths
+        if not tokens.isdisjoint(self.surname_first) or any(w in tokens for w in self.surname_first_other):
+            # "Kim Jong-oun": a given name after the surname
+            for w in tokens & (self.always_set | self.multi_set | self.weak_set):
+                found[w] = found.get(w, 0) | GIVEN_AFTER
+        else:
+            for w in tokens & self.multi_set:
+                if w not in found and self._phrase_pattern(w).search(text):
+                    found[w] = self.multi[w]
+        return found
+
+    def _learn(self, words) -> None:
+        if len(self.seen) > self.LIMIT:
+            for d in (self.seen, self.always, self.multi, self.weak, self.given_before,
+                      self.always_set, self.multi_set, self.weak_set):
+                d.clear()
+        for w in words:
+            kind, paths = self.seen[w] = self.verdict(w)
+            if kind & SELF or paths:
+                self.always[w] = paths
+                self.always_set.add(w)
+            if kind & MULTI:
+                self.multi[w] = paths
+                self.multi_set.add(w)
+            elif kind & WEAK and not paths:
+                self.weak[w] = paths
+                self.weak_set.add(w)
+
+    def _phrase_pattern(self, w: str):
+        got = self._phrases.get(w)
+        if got is None:
+            import re
+
+            rests = sorted({v[len(w) + 1:] for v in self.lex.variants if v.startswith(w + " ")}, key=len, reverse=True)
+            got = self._phrases[w] = re.compile(re.escape(w + " ") + "(?:" + "|".join(map(re.escape, rests)) + ")")
+        return got
+
+
+def _gate(lex, idx: NameIndex) -> _Gate:
+    got = getattr(lex, "_names_gate", None)
+    if got is None or got.idx is not idx:
+        got = _Gate(lex, idx)
+        lex._names_gate = got
+    return got
+
+
+def _phrase_lengths(lex) -> dict[str, tuple[int, ...]]:
+    """First word of a multi-word variant -> its variants' lengths in words, longest first."""
+    got = getattr(lex, "_phrase_lengths", None)
+    if got is None:
+        table: dict[str, set[int]] = {}
+        for v in lex.variants:
+            parts = v.split()
+            if len(parts) > 1:
+                table.setdefault(parts[0], set()).add(len(parts))
+        got = {k: tuple(sorted(n, reverse=True)) for k, n in table.items()}
+        lex._phrase_lengths = got
+    return got
 
 
 def _multi_first(lex) -> frozenset[str]:

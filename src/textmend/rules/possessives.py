@@ -30,7 +30,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (doc_words, english_here, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
+from ..evidence import (cap_tokens, occurrences, doc_words, english_here, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
                         next_word, prev_word, sentence_initial)
 from ..lexicon.matching import NameIndex, name_index
 from .base import Context, Rule
@@ -72,7 +72,9 @@ class Possessives(Rule):
         idx = name_index(lex)
         caps = CapsLines(text)
         doc = doc_words(ctx, text)
-        for m in _DOUBLE.finditer(text):
+        tokens = cap_tokens(ctx, text)
+        double = tokens is None or "s's" in text or "s’s" in text or "S's" in text or "S’s" in text
+        for m in (_DOUBLE.finditer(text) if double else ()):
             base = m.group(1)
             if caps(m.start()):
                 continue
@@ -83,12 +85,22 @@ class Possessives(Rule):
                               SAFE, f"possessive S added twice to {proper!r}", 0.9))
         apo = None
         # only words whose stem is a name the lexicon knows are worth a look
-        worth = {w for w in set(_PLAIN_S_WORD.findall(text)) if w not in idx.canonical_tokens
+        if tokens is None:
+            words = set(_PLAIN_S_WORD.findall(text))
+        else:  # the capitalised words of the text that could be such a word
+            words = tokens & _s_forms(idx)
+            if not words:
+                return edits
+        worth = {w for w in words if w not in idx.canonical_tokens
                  and any(resolve(c, idx, doc) for c in _stems(w))}
-        for m in (_PLAIN_S.finditer(text) if worth else ()):
-            word = m.group()
-            if word not in worth or caps(m.start()) or not english_here(text, m.start()):
+        if not worth:
+            return edits
+        found = ([(m.start(), m.group()) for m in _PLAIN_S.finditer(text)] if tokens is None
+                 else [(s, w) for s, _, w in occurrences(text, worth, _PLAIN_S_WORD)])
+        for start, word in found:
+            if word not in worth:
                 continue
+            m = _PLAIN_S.match(text, start)
             base = m.group(1)
             if m.group(2) == "ies":  # "Slovakies": a variant ending in -ie or a name in -y
                 candidates = [base + "ie", base + "y", base + "ia"]
@@ -109,7 +121,9 @@ class Possessives(Rule):
                         or (sentence_initial(text, m.start()) and proper not in doc)):
                     continue
             ed = self._judge_plain(text, m.start(), m.end(), word, proper, apo or apostrophe(text), idx, doc)
-            if ed is not None:
+            # (the judgements above only read: the costlier checks of where the word stands
+            # come last) not in an ALL-CAPS line, and not in a passage in another language
+            if ed is not None and not caps(start) and english_here(text, start):
                 apo = apo or apostrophe(text)
                 edits.append(ed)
         return edits
@@ -146,6 +160,25 @@ class Possessives(Rule):
             return Edit(s, e, proper + apo + "s", "TM302", "missing-apostrophe", SAFE,
                         f"{word!r} before {after!r} is the possessive of {proper!r}", 0.85)
         return None
+
+
+def _s_forms(idx: NameIndex) -> frozenset[str]:
+    """Every word ending in s whose stem :func:`resolve` may accept (whatever the document):
+    the possessive and plural-looking forms of head words, proper-case names of ALL-CAPS
+    forms, and one-word variants."""
+    got = getattr(idx, "_s_forms", None)
+    if got is None:
+        bases = set(idx.heads) | set(idx.caps)
+        bases.update(v for v in idx.lexicon.variants if " " not in v)
+        forms = set()
+        for b in bases:
+            forms.update((b + "s", b + "S"))
+            if b.endswith(("ie", "ia")):
+                forms.add(b[:-2] + "ies")
+            if b.endswith("y"):
+                forms.add(b[:-1] + "ies")
+        got = idx._s_forms = frozenset(forms)
+    return got
 
 
 def _stems(word: str) -> list[str]:
