@@ -267,13 +267,25 @@ def doc_words(ctx, text: str) -> DocWords:
 
 
 #: capitalised tokens, fast: the pattern opens with a plain character class, so ``re`` skips
-#: every position without an ASCII capital in C; a second scan starting at non-ASCII letters
-#: runs only on texts that have any.  A superset of :data:`CAP_WORD`'s matches (it also starts
-#: inside words: ``McDonald`` → ``McDonald``, ``iPhone`` → ``Phone``), callers filter.
-_CAP_ASCII = re.compile(r"[A-Z][^\W\d_]*(?:-[^\W\d_]+)*")
+#: every position without an ASCII capital in C.  A superset of :data:`CAP_WORD`'s matches
+#: (it also starts inside words: ``McDonald`` → ``McDonald``, ``iPhone`` → ``Phone``),
+#: callers filter.  ``_CAP_ASCII`` is exact for texts whose only non-ASCII characters are
+#: the punctuation and symbols of :data:`_NOT_LETTERS`; the others need ``_CAP_UNICODE``,
+#: and words that open with a non-ASCII capital a second scan (``_CAP_OTHER``).
+_CAP_ASCII = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*")
+_CAP_UNICODE = re.compile(r"[A-Z][^\W\d_]*(?:-[^\W\d_]+)*")
 _CAP_OTHER = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u2000-\u206f][^\W\d_]*(?:-[^\W\d_]+)*")
+_NOT_LETTERS = "’‘“”—–£€…•·«»°±×\u00a0\u200b\u2022\u2032\u2033"
 #: combining marks: words with them are tokenised differently by ``re`` and ``regex``
 _MARK = regex.compile(r"\p{M}")
+
+
+def _only_ascii_letters(text: str) -> bool:
+    """No character outside ASCII but common punctuation and symbols (no accented letters)."""
+    for c in _NOT_LETTERS:
+        if c in text:
+            text = text.replace(c, "")
+    return text.isascii()
 
 
 def cap_tokens(ctx, text: str) -> set[str] | None:
@@ -292,12 +304,12 @@ def cap_tokens(ctx, text: str) -> set[str] | None:
     got = cache.get("cap_tokens")
     if got is not None and got[0] is text:
         return got[1]
-    if text.isascii():
+    if text.isascii() or _only_ascii_letters(text):
         found: set[str] | None = set(_CAP_ASCII.findall(text))
     elif _MARK.search(text):
         found = None
     else:
-        found = set(_CAP_ASCII.findall(text))
+        found = set(_CAP_UNICODE.findall(text))
         found.update(_CAP_OTHER.findall(text))
     cache["cap_tokens"] = (text, found)
     return found

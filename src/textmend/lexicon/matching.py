@@ -130,6 +130,11 @@ class NameIndex:
                 surname = e.short.split()[-1]
                 self._key_names.setdefault(skeleton(surname), set()).add(surname)
         self._any_surname_keys = tuple(sorted(self._key_names))
+        self._people_by_surname_key: dict[str, list[Entry]] = {}
+        for e in people:
+            if e.short.split():
+                self._people_by_surname_key.setdefault(skeleton(e.short.split()[-1]), []).append(e)
+        self._person_surname_keys = tuple(sorted(self._people_by_surname_key))
         given = {g for e in people for g in e.name.split()[:-len(e.short.split())]}
         #: a person's last given name (its sound key, and without non-ASCII letters) -> the
         #: first word of the short form that follows it ("Sergei" -> "Lavrov")
@@ -187,6 +192,32 @@ class NameIndex:
                 if accept is None or accept(word, canonical):
                     return True
         return False
+
+    def fuzzy_neighbours(self, word: str, accept, cutoff: float = 86.0) -> frozenset[str] | None:
+        """Where a sound or fuzzy repair of ``word`` needs no particular neighbour (its sound
+        key is a name's, or its closest name is one a title before it would settle): None.
+        Otherwise the words one of which must stand next to it (the name tokens of the people
+        whose surname is close to it); empty when no repair is possible at all.
+        ``accept(word, canonical)`` filters the names it could become."""
+        def ok(canonical: str) -> bool:
+            return canonical != word and strip_accents(canonical).lower() != strip_accents(word).lower() \
+                and accept(word, canonical)
+
+        exact = self.exact(word)
+        if exact is not None and ok(exact.canonical):
+            return None
+        best = self.fuzzy(word, cutoff)
+        if best is not None and ok(best[0].canonical):
+            return None
+        near: set[str] = set()
+        key = skeleton(word)
+        for k, _, _ in process.extract(key, self._person_surname_keys, scorer=fuzz.ratio,
+                                       score_cutoff=cutoff, limit=None):
+            for person in self._people_by_surname_key[k]:
+                if ok(person.short.split()[-1]):
+                    near.update(person.name.split())
+                    near.add(person.short)
+        return frozenset(near)
 
     def given_before(self, word: str, cutoff: float = 80.0) -> frozenset[str]:
         """The surnames (first words of short forms) before which ``word`` could be a

@@ -525,12 +525,15 @@ class _Gate:
         self.seen: dict[str, tuple[int, int]] = {}  # word -> (kind, paths)
         #: GIVEN words -> the surnames one of which must be in the document (None: any)
         self.given_before: dict[str, frozenset[str] | None] = {}
+        #: FUZZY words -> the names one of which must be in the document (None: any)
+        self.fuzzy_near: dict[str, frozenset[str] | None] = {}
         self.always: dict[str, int] = {}  # looked at in any document -> paths
         self.multi: dict[str, int] = {}   # looked at when a phrase they open is in the text
         self.weak: dict[str, int] = {}    # looked at next to a surname-first name
         self.surname_first = {w for w in idx.surname_first if w[:1].isupper()}
         self.surname_first_other = [w for w in idx.surname_first if not w[:1].isupper()]
         self._phrases: dict[str, object] = {}
+        self.seen_set: set[str] = set()
         self.always_set: set[str] = set()
         self.multi_set: set[str] = set()
         self.weak_set: set[str] = set()
@@ -546,15 +549,18 @@ class _Gate:
                 self.given_before[w] = None if any(not t[:1].isupper() for t in before) else before
             if (len(w) >= 5 and w not in idx.first_names and w not in MONTHS_DAYS
                     and not is_english_word(w) and idx.could_fuzzy(w, looks_foreign)):
-                paths |= FUZZY
+                near = idx.fuzzy_neighbours(w, looks_foreign)
+                if near is None or near:
+                    paths |= FUZZY
+                    self.fuzzy_near[w] = None if near is None or any(not t[:1].isupper() for t in near) else near
         return kind, paths
 
     def worth_a_look(self, tokens: set[str], text: str) -> dict[str, int]:
         """Word -> the look-ups (bits of :data:`ALL`) that may accept it here."""
-        new = tokens.difference(self.seen)
+        new = tokens.difference(self.seen_set)
         if new:
             self._learn(new)
-        always, given_before = self.always, self.given_before
+        always, given_before, fuzzy_near = self.always, self.given_before, self.fuzzy_near
         found = {}
         for w in tokens & self.always_set:
             paths = always[w]
@@ -562,24 +568,28 @@ class _Gate:
                 names = given_before[w]
                 if names is not None and tokens.isdisjoint(names):
                     paths &= ~GIVEN  # none of the surnames it could stand before is here
-                    if not paths:
-                        continue  # (a word that opens a phrase: the phrase decides below)
-            found[w] = paths
+            if paths & FUZZY:
+                names = fuzzy_near[w]
+                if names is not None and tokens.isdisjoint(names):
+                    paths &= ~FUZZY  # none of the names it could stand next to is here
+            if paths or self.seen[w][0] & SELF:
+                found[w] = paths  # (a word that opens a phrase: the phrase decides below)
         if not tokens.isdisjoint(self.surname_first) or any(w in tokens for w in self.surname_first_other):
             # "Kim Jong-oun": a given name after the surname
             for w in tokens & (self.always_set | self.multi_set | self.weak_set):
                 found[w] = found.get(w, 0) | GIVEN_AFTER
         else:
             for w in tokens & self.multi_set:
-                if w not in found and self._phrase_pattern(w).search(text):
+                if w not in found and self._has_phrase(w, tokens, text):
                     found[w] = self.multi[w]
         return found
 
     def _learn(self, words) -> None:
         if len(self.seen) > self.LIMIT:
-            for d in (self.seen, self.always, self.multi, self.weak, self.given_before,
-                      self.always_set, self.multi_set, self.weak_set):
+            for d in (self.seen, self.always, self.multi, self.weak, self.given_before, self.fuzzy_near,
+                      self.always_set, self.multi_set, self.weak_set, self.seen_set):
                 d.clear()
+        self.seen_set.update(words)
         for w in words:
             kind, paths = self.seen[w] = self.verdict(w)
             if kind & SELF or paths:
@@ -592,14 +602,37 @@ class _Gate:
                 self.weak[w] = paths
                 self.weak_set.add(w)
 
-    def _phrase_pattern(self, w: str):
+    def _has_phrase(self, w: str, tokens: set[str], text: str) -> bool:
+        """Does ``text`` contain a multi-word variant that opens with ``w``?  Phrases whose
+        second word is capitalised need that word among ``tokens`` first (a set look-up)."""
         got = self._phrases.get(w)
         if got is None:
             import re
 
-            rests = sorted({v[len(w) + 1:] for v in self.lex.variants if v.startswith(w + " ")}, key=len, reverse=True)
-            got = self._phrases[w] = re.compile(re.escape(w + " ") + "(?:" + "|".join(map(re.escape, rests)) + ")")
-        return got
+            capital, other = {}, []
+            for v in self.lex.variants:
+                if v.startswith(w + " "):
+                    rest = v[len(w) + 1:]
+                    second = _CAP_START.match(rest)
+                    if second:
+                        capital.setdefault(second.group(), []).append(rest)
+                    else:
+                        other.append(rest)
+
+            def pattern(rests):
+                rests = sorted(set(rests), key=len, reverse=True)
+                return re.compile(re.escape(w + " ") + "(?:" + "|".join(map(re.escape, rests)) + ")")
+
+            got = self._phrases[w] = (frozenset(capital), pattern([r for rs in capital.values() for r in rs]) if capital else None,
+                                      pattern(other) if other else None)
+        seconds, capital_pattern, other_pattern = got
+        if capital_pattern is not None and not tokens.isdisjoint(seconds) and capital_pattern.search(text):
+            return True
+        return other_pattern is not None and other_pattern.search(text) is not None
+
+
+#: the capitalised word a phrase goes on with, as :func:`textmend.evidence.cap_tokens` finds it
+_CAP_START = __import__("re").compile(r"[A-Z][^\W\d_]*(?:-[^\W\d_]+)*(?![^\W\d_])")
 
 
 def _gate(lex, idx: NameIndex) -> _Gate:
