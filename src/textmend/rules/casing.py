@@ -49,7 +49,7 @@ class CapsName(Rule):
         if tokens is None:
             found = [(m.start(), m.end(), m.group()) for m in _CAPS.finditer(text)]
         else:  # only the capitalised words that are names in capitals
-            words = [w for w in tokens if w in idx.caps]
+            words = tokens & _caps_keys(idx)
             if not words:
                 return []
             found = occurrences(text, words, _CAPS)
@@ -137,6 +137,13 @@ def _phrases(lex):
             pattern = None
         got = (pattern, by_lower)
         lex._case_phrases = got
+    return got
+
+
+def _caps_keys(idx) -> frozenset[str]:
+    got = getattr(idx, "_caps_keys", None)
+    if got is None:
+        got = idx._caps_keys = frozenset(idx.caps)
     return got
 
 

@@ -274,15 +274,15 @@ class Names(Rule):
     # -- dropped letters ------------------------------------------------------------
     def _judge_dropped(self, text, s, e, targets, caps, doc, idx) -> Edit | None:
         found = text[s:e]
-        if caps(s):
-            return None
         canonical = targets[0].canonical
         msg = f"{found!r} is {canonical!r} without its accented letters"
         for d in targets:
             same = _entry_neighbour(text, s, e, d.entry, idx)
             if same:
+                if caps(s):  # (looked at after the cheaper test above)
+                    return None
                 return Edit(s, e, canonical, "TM402", "dropped-letters", SAFE, msg + f" (next to {same!r})", 0.95)
-        if len(found) >= 5 and not is_english_word(found) and all(
+        if len(found) >= 5 and not is_english_word(found) and not caps(s) and all(
                 _free_standing(text, s, e, d.entry, idx) for d in targets):
             if _titled(text, s) or any(t in doc for d in targets for t in d.entry.name.split() if t != canonical):
                 return Edit(s, e, canonical, "TM402", "dropped-letters", SAFE,
@@ -527,6 +527,8 @@ class _Gate:
         self.given_before: dict[str, frozenset[str] | None] = {}
         #: FUZZY words -> the names one of which must be in the document (None: any)
         self.fuzzy_near: dict[str, frozenset[str] | None] = {}
+        #: short dropped-letter forms -> the name words one of which must be in the document
+        self.dropped_near: dict[str, frozenset[str]] = {}
         self.always: dict[str, int] = {}  # looked at in any document -> paths
         self.multi: dict[str, int] = {}   # looked at when a phrase they open is in the text
         self.weak: dict[str, int] = {}    # looked at next to a surname-first name
@@ -541,6 +543,16 @@ class _Gate:
     def verdict(self, w: str) -> tuple[int, int]:
         kind = _kind(w, self.lex, self.idx)
         paths = 0
+        lex, idx = self.lex, self.idx
+        if (kind & SELF and w in idx.dropped and w not in lex.variants and not _MOJI.search(w)
+                and (len(w) < 5 or is_english_word(w))):
+            # a short or English word ("So" for "São"): repaired only next to a word of the name
+            near = set()
+            for target in idx.dropped[w]:
+                tokens, dropped = _entry_tokens(target.entry)
+                near |= tokens | dropped
+            if all(t[:1].isupper() for t in near):
+                self.dropped_near[w] = frozenset(near)
         if kind and not kind & SELF:
             idx = self.idx
             before = idx.given_before(w)
@@ -572,21 +584,28 @@ class _Gate:
                 names = fuzzy_near[w]
                 if names is not None and tokens.isdisjoint(names):
                     paths &= ~FUZZY  # none of the names it could stand next to is here
-            if paths or self.seen[w][0] & SELF:
+            if paths or (self.seen[w][0] & SELF and not (
+                    w in self.dropped_near and tokens.isdisjoint(self.dropped_near[w]))):
                 found[w] = paths  # (a word that opens a phrase: the phrase decides below)
-        if not tokens.isdisjoint(self.surname_first) or any(w in tokens for w in self.surname_first_other):
-            # "Kim Jong-oun": a given name after the surname
-            for w in tokens & (self.always_set | self.multi_set | self.weak_set):
-                found[w] = found.get(w, 0) | GIVEN_AFTER
-        else:
-            for w in tokens & self.multi_set:
-                if w not in found and self._has_phrase(w, tokens, text):
-                    found[w] = self.multi[w]
+        for w in tokens & self.multi_set:
+            if w not in found and self._has_phrase(w, tokens, text):
+                found[w] = self.multi[w]
+        surnames = tokens & self.surname_first
+        if self.surname_first_other:
+            surnames |= {w for w in self.surname_first_other if w in text}
+        for name in surnames:
+            # "Kim Jong-oun": a given name right after a surname written first
+            i = text.find(name + " ")
+            while i >= 0:
+                m = CAP_WORD.match(text, i + len(name) + 1)
+                if m is not None and self.seen.get(m.group(), (0, 0))[0]:
+                    found[m.group()] = found.get(m.group(), 0) | GIVEN_AFTER
+                i = text.find(name + " ", i + 1)
         return found
 
     def _learn(self, words) -> None:
         if len(self.seen) > self.LIMIT:
-            for d in (self.seen, self.always, self.multi, self.weak, self.given_before, self.fuzzy_near,
+            for d in (self.seen, self.always, self.multi, self.weak, self.given_before, self.fuzzy_near, self.dropped_near,
                       self.always_set, self.multi_set, self.weak_set, self.seen_set):
                 d.clear()
         self.seen_set.update(words)

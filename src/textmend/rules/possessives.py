@@ -62,7 +62,7 @@ class Possessives(Rule):
     def find(self, text: str, ctx: Context) -> list[Edit]:
         edits: list[Edit] = []
         if "’ s" in text or " 's" in text or " ’s" in text or "' s" in text:
-            for m in _SPACED.finditer(text):
+            for m in _spaced(text):
                 apo = m.group(1) or m.group(2)
                 edits.append(Edit(m.start(), m.end(), apo + "s", "TM304", "spaced-apostrophe", SAFE,
                                   "spaces around a possessive apostrophe removed", 0.9))
@@ -70,10 +70,13 @@ class Possessives(Rule):
         if not len(lex):
             return edits
         idx = name_index(lex)
-        caps = CapsLines(text)
-        doc = doc_words(ctx, text)
         tokens = cap_tokens(ctx, text)
         double = tokens is None or "s's" in text or "s’s" in text or "S's" in text or "S’s" in text
+        words = None if tokens is None else tokens & _s_forms(idx)
+        if not double and not words:
+            return edits
+        caps = CapsLines(text)
+        doc = doc_words(ctx, text)
         for m in (_DOUBLE.finditer(text) if double else ()):
             base = m.group(1)
             if caps(m.start()):
@@ -87,10 +90,8 @@ class Possessives(Rule):
         # only words whose stem is a name the lexicon knows are worth a look
         if tokens is None:
             words = set(_PLAIN_S_WORD.findall(text))
-        else:  # the capitalised words of the text that could be such a word
-            words = tokens & _s_forms(idx)
-            if not words:
-                return edits
+        elif not words:  # no capitalised word of the text could be such a word
+            return edits
         worth = {w for w in words if w not in idx.canonical_tokens
                  and any(resolve(c, idx, doc) for c in _stems(w))}
         if not worth:
@@ -130,14 +131,22 @@ class Possessives(Rule):
 
     def _judge_plain(self, text: str, s: int, e: int, word: str, proper: str, apo: str,
                      idx: NameIndex, doc: DocWords) -> Edit | None:
+        ed = self._plain_edit(text, s, e, word, proper, apo, idx, doc)
+        if ed is not None and _stands_as_name(text, word, s):
+            return None  # "Rinus Michels, …", "from Williams, dealers said": a name of its own
+        return ed
+
+    @staticmethod
+    def _plain_edit(text: str, s: int, e: int, word: str, proper: str, apo: str,
+                    idx: NameIndex, doc: DocWords) -> Edit | None:
+        """The repair the word's neighbours call for (before the costlier look at the rest
+        of the text in :meth:`_judge_plain`)."""
         before, bs = prev_word(text, s)
         glued = bs >= 0 and text[bs + len(before):s].strip() == ""
         if before.lower() in ("the", "two", "both", "three", "all") and glued:
             return None  # "the Browns", "the two Koreas"
         if glued and before[:1].isupper() and not sentence_initial(text, bs) and before not in POSSESSED_TITLES:
             return None  # part of a longer name: "Aguas Argentinas", "Tennessee Williams"
-        if _stands_as_name(text, word, s):
-            return None  # "Rinus Michels, …", "from Williams, dealers said": a name of its own
         if any(x.kind == "person" for x in idx.lexicon.entries_for(proper)):
             if glued and before in TITLES:
                 return None  # "Mr Williams": a surname of its own
@@ -160,6 +169,25 @@ class Possessives(Rule):
             return Edit(s, e, proper + apo + "s", "TM302", "missing-apostrophe", SAFE,
                         f"{word!r} before {after!r} is the possessive of {proper!r}", 0.85)
         return None
+
+
+def _spaced(text: str) -> list:
+    """``_SPACED.finditer(text)``, tried only where one of its spaced apostrophes is: every
+    match starts at one of them or at the space before it."""
+    starts = set()
+    for needle in ("’ s", "' s", " 's", " ’s"):
+        i = text.find(needle)
+        while i >= 0:
+            starts.update((i - 1, i) if i else (i,))
+            i = text.find(needle, i + 1)
+    out, end = [], 0
+    for i in sorted(starts):
+        if i >= end:
+            m = _SPACED.match(text, i)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
 
 
 def _s_forms(idx: NameIndex) -> frozenset[str]:
