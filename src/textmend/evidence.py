@@ -139,23 +139,42 @@ class CapsLines:
 
 
 _SENTENCE_END = re.compile(r"[.?!](?=\s)|\n")
+#: greedy: the end of the last sentence end in the searched range
+_LAST_SENTENCE_END = re.compile(r"(?s).*(?:[.?!](?=\s)|\n)")
 
 
 def sentence_bounds(text: str, pos: int, reach: int = 1500) -> tuple[int, int]:
     """Rough start and end of the sentence around ``pos`` (looking at most ``reach``
     characters either way, so the cost never depends on the length of the text)."""
     lo = max(0, pos - reach)
-    start = lo
-    for m in _SENTENCE_END.finditer(text, lo, pos):
-        start = m.end()
+    m = _LAST_SENTENCE_END.match(text, lo, pos)
+    start = m.end() if m else lo
     m = _SENTENCE_END.search(text, pos, min(len(text), pos + reach))
     return start, (m.start() if m else min(len(text), pos + reach))
+
+
+#: (text, {(kind, sentence bounds): answer}) for the text asked about last; replaced as a
+#: whole, so threads working on different texts never read each other's answers
+_SENTENCE_MEMO: tuple[str | None, dict] = (None, {})
+
+
+def _sentence_memo(text: str) -> dict:
+    global _SENTENCE_MEMO
+    last, memo = _SENTENCE_MEMO
+    if last is not text:
+        memo = {}
+        _SENTENCE_MEMO = (text, memo)
+    return memo
 
 
 def sporty(text: str, pos: int) -> bool:
     """True when the sentence around ``pos`` is about sport (clubs are named after cities)."""
     s, e = sentence_bounds(text, pos)
-    return len({m.group().lower() for m in SPORT.finditer(text, s, e)}) >= 2
+    memo = _sentence_memo(text)
+    got = memo.get(("sport", s, e))
+    if got is None:
+        got = memo[("sport", s, e)] = len({m.group().lower() for m in SPORT.finditer(text, s, e)}) >= 2
+    return got
 
 
 _ENGLISH_GLUE = frozenset("""the of and in to a is was were are for on with by that from as at has
@@ -172,11 +191,20 @@ def english_here(text: str, pos: int) -> bool:
     """False when the sentence around ``pos`` is in another language (a quotation or a
     passage: "América Central y del Sur", "Rīgas pilī"): names there are spelt right."""
     s, e = sentence_bounds(text, pos)
+    memo = _sentence_memo(text)
+    got = memo.get(("english", s, e))
+    if got is None:
+        got = memo[("english", s, e)] = _english_sentence(text, s, e)
+    return got
+
+
+def _english_sentence(text: str, s: int, e: int) -> bool:
     words = _WORDS.findall(text, s, min(e, s + 600))
     if len(words) < 4:
         return True
-    english = sum(1 for w in words if w.lower() in _ENGLISH_GLUE)
-    foreign = sum(1 for w in words if w.lower() in _FOREIGN_GLUE)
+    lowered = [w.lower() for w in words]
+    english = sum(map(_ENGLISH_GLUE.__contains__, lowered))
+    foreign = sum(map(_FOREIGN_GLUE.__contains__, lowered))
     if foreign >= 2 and foreign > english:
         return False
     accented = sum(1 for w in words if not w.isascii())
@@ -228,14 +256,21 @@ def _has_word(text: str, word: str) -> bool:
     letter next to it (a hyphenated word: with no hyphenated part either)."""
     if not word or _WORDS.fullmatch(word) is None:
         return False
-    return _word_pattern(word).search(text) is not None
+    letter = _LETTER.match
+    n, end = len(word), len(text)
+    hyphen = "-" in word
+    i = text.find(word)
+    while i >= 0:
+        j = i + n
+        if (not (i and letter(text, i - 1)) and not (j < end and letter(text, j))
+                and not (hyphen and ((i >= 2 and text[i - 1] == "-" and letter(text, i - 2))
+                                     or (text[j:j + 1] == "-" and letter(text, j + 1))))):
+            return True
+        i = text.find(word, i + 1)
+    return False
 
 
-@lru_cache(maxsize=4096)
-def _word_pattern(word: str) -> re.Pattern:
-    if "-" in word:
-        return re.compile(r"(?<![^\W\d_])(?<![^\W\d_]-)" + re.escape(word) + r"(?![^\W\d_])(?!-[^\W\d_])")
-    return re.compile(r"(?<![^\W\d_])" + re.escape(word) + r"(?![^\W\d_])")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 class DocWords:

@@ -247,15 +247,25 @@ def resolve(base: str, idx: NameIndex, doc: DocWords) -> str | None:
 
 
 
+_LETTER_MARK = regex.compile(r"[\p{L}\p{M}]")
+
+
 def _stands_as_name(text: str, word: str, here: int) -> bool:
     """``word`` appears elsewhere as a name of its own: after a capitalised first name or
     before punctuation (``Rinus Michels,``)."""
-    for m in regex.finditer(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(word)}(?![\p{{L}}\p{{M}}])", text):
-        if m.start() == here:
+    n = len(word)
+    i = text.find(word)
+    while i >= 0:  # every occurrence with no letter or mark either side (as regex.finditer)
+        j = i + n
+        if (i and _LETTER_MARK.match(text, i - 1)) or (j < len(text) and _LETTER_MARK.match(text, j)):
+            i = text.find(word, i + 1)
             continue
-        if text[m.end():m.end() + 1] in (",", ".", ";", ":", ")"):
+        start, i = i, text.find(word, j)
+        if start == here:
+            continue
+        if text[j:j + 1] in (",", ".", ";", ":", ")"):
             return True
-        before, bs = prev_word(text, m.start())
+        before, bs = prev_word(text, start)
         if before[:1].isupper() and bs >= 0 and not sentence_initial(text, bs) and before not in TITLES:
             return True
     return False
