@@ -129,13 +129,12 @@ class NameIndex:
             if e.short.split():
                 surname = e.short.split()[-1]
                 self._key_names.setdefault(skeleton(surname), set()).add(surname)
-        self._any_surname_keys = tuple(sorted(self._key_names))
+        self._any_surname_keys = _by_length(self._key_names)
         self._people_by_surname_key: dict[str, list[Entry]] = {}
         for e in people:
             if e.short.split():
                 self._people_by_surname_key.setdefault(skeleton(e.short.split()[-1]), []).append(e)
-        self._person_surname_keys = tuple(sorted(self._people_by_surname_key))
-        given = {g for e in people for g in e.name.split()[:-len(e.short.split())]}
+        self._person_surname_keys = _by_length(self._people_by_surname_key)
         #: a person's last given name (its sound key, and without non-ASCII letters) -> the
         #: first word of the short form that follows it ("Sergei" -> "Lavrov")
         self._last_given: dict[str, set[str]] = {}
@@ -145,10 +144,7 @@ class NameIndex:
             if first and e.short.split():
                 self._last_given.setdefault(skeleton(first[-1]), set()).add(e.short.split()[0])
                 self._last_given_dropped.setdefault(drop_non_ascii(first[-1]), set()).add(e.short.split()[0])
-        self._last_given_keys = tuple(sorted(self._last_given))
-        self._given_keys = tuple(sorted({skeleton(g) for g in given}))
-        self._given_key_set = frozenset(self._given_keys)
-        self._given_dropped = frozenset(drop_non_ascii(g) for g in given)
+        self._last_given_keys = _by_length(self._last_given)
         #: people written surname first ("Kim Jong-un"): their surnames
         self.surname_first = frozenset(
             e.short for e in people if len(e.name.split()) > 1 and e.name.split()[0] == e.short)
@@ -184,8 +180,7 @@ class NameIndex:
         removed: a superset of :meth:`exact`, :meth:`fuzzy` and the per-person look-ups of
         the name rules.  ``accept(word, canonical)``, when given, must also hold."""
         key = skeleton(word)
-        for k, _, _ in process.extract(key, self._any_surname_keys, scorer=fuzz.ratio,
-                                       score_cutoff=cutoff, limit=None):
+        for k, _, _ in _close_keys(key, self._any_surname_keys, cutoff):
             for canonical in self._key_names[k]:
                 if canonical == word or strip_accents(canonical).lower() == strip_accents(word).lower():
                     continue
@@ -211,8 +206,7 @@ class NameIndex:
             return None
         near: set[str] = set()
         key = skeleton(word)
-        for k, _, _ in process.extract(key, self._person_surname_keys, scorer=fuzz.ratio,
-                                       score_cutoff=cutoff, limit=None):
+        for k, _, _ in _close_keys(key, self._person_surname_keys, cutoff):
             for person in self._people_by_surname_key[k]:
                 if ok(person.short.split()[-1]):
                     near.update(person.name.split())
@@ -226,19 +220,30 @@ class NameIndex:
         found = set(self._last_given_dropped.get(word, ()))
         key = skeleton(word)
         found.update(self._last_given.get(key, ()))
-        for k, _, _ in process.extract(key, self._last_given_keys, scorer=fuzz.ratio,
-                                       score_cutoff=cutoff, limit=None):
+        for k, _, _ in _close_keys(key, self._last_given_keys, cutoff):
             found.update(self._last_given[k])
         return frozenset(found)
 
-    def could_be_given(self, word: str, cutoff: float = 80.0) -> bool:
-        """Could ``word`` be a spelling of some person's given name (same sound skeleton,
-        close to it, or the name without its non-ASCII letters)?"""
-        if word in self._given_dropped:
-            return True
-        key = skeleton(word)
-        return key in self._given_key_set or process.extractOne(
-            key, self._given_keys, scorer=fuzz.ratio, score_cutoff=cutoff) is not None
+
+def _by_length(keys) -> dict[int, tuple[str, ...]]:
+    """Keys grouped by length (fuzzy look-ups then skip the lengths that cannot match)."""
+    out: dict[int, list[str]] = {}
+    for k in sorted(keys):
+        out.setdefault(len(k), []).append(k)
+    return {n: tuple(ks) for n, ks in out.items()}
+
+
+def _close_keys(key: str, by_length: dict[int, tuple[str, ...]], cutoff: float) -> list[tuple]:
+    """``process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)``
+    over keys grouped by :func:`_by_length`: ``fuzz.ratio`` is at most
+    ``200 * min(n, m) / (n + m)``, so lengths for which that falls short are never scored."""
+    n = len(key)
+    out: list[tuple] = []
+    for m, keys in by_length.items():
+        if n + m and 200.0 * min(n, m) / (n + m) + 1e-9 < cutoff:
+            continue
+        out.extend(process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None))
+    return out
 
 
 def name_index(lexicon: Lexicon) -> NameIndex:

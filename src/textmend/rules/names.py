@@ -511,7 +511,7 @@ class _Gate:
     A word's verdict does not depend on its document, so it is worked out once per lexicon
     and remembered; a document then costs a few C-level set operations.  Worth a look in any
     document: listed variants, dropped-letter forms, mojibake, and the words a given-name or
-    transliteration look-up could accept (:meth:`NameIndex.could_be_given`,
+    transliteration look-up could accept (:meth:`NameIndex.given_before`,
     :meth:`NameIndex.could_fuzzy`).  The first word of a multi-word variant (``Union`` of
     ``Union européenne``) also when the document contains one of its phrases; every
     foreign-looking word when the document names someone written surname first (``Kim
