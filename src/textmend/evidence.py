@@ -138,6 +138,14 @@ class CapsLines:
         return got
 
 
+def caps_lines(ctx, text: str) -> CapsLines:
+    """A :class:`CapsLines` for ``text`` shared by the rules of a pass (``ctx.cache``)."""
+    got = ctx.cache.get("caps_lines")
+    if got is None or got.text is not text:
+        got = ctx.cache["caps_lines"] = CapsLines(text)
+    return got
+
+
 _SENTENCE_END = re.compile(r"[.?!](?=\s)|\n")
 #: greedy: the end of the last sentence end in the searched range
 _LAST_SENTENCE_END = re.compile(r"(?s).*(?:[.?!](?=\s)|\n)")

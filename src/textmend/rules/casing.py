@@ -26,7 +26,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import cap_tokens, doc_words, occurrences, CapsLines, DocWords, is_english_word, used_in, next_word, prev_word, sentence_initial
+from ..evidence import caps_lines, cap_tokens, doc_words, occurrences, CapsLines, DocWords, is_english_word, used_in, next_word, prev_word, sentence_initial
 from ..lexicon.matching import name_index
 from .base import Context, Rule
 
@@ -53,7 +53,7 @@ class CapsName(Rule):
             if not words:
                 return []
             found = occurrences(text, words, _CAPS)
-        caps = CapsLines(text)
+        caps = caps_lines(ctx, text)
         doc = None
         out = []
         for s, e, word in found:
@@ -104,7 +104,7 @@ class ProperPhrase(Rule):
         pattern, by_lower = _phrases(lex)
         if pattern is None:
             return []
-        caps = CapsLines(text)
+        caps = caps_lines(ctx, text)
         out = []
         for m in pattern.finditer(text):
             found = m.group()

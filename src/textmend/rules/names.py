@@ -35,7 +35,7 @@ from functools import lru_cache
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (cap_tokens, doc_words, english_here, occurrences, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
+from ..evidence import (caps_lines, cap_tokens, doc_words, english_here, occurrences, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
                         next_word, prev_word, sentence_initial, sporty)
 from ..lexicon import Entry, drop_non_ascii, strip_accents
 from ..lexicon.matching import NameIndex, name_index, skeleton
@@ -85,7 +85,7 @@ class Names(Rule):
                 return []
             doc = doc_words(ctx, text)
             found = [(s, e, w, candidates[w]) for s, e, w in occurrences(text, candidates, CAP_WORD)]
-        caps = CapsLines(text)
+        caps = caps_lines(ctx, text)
         edits = self._scan(text, found, lex, idx, caps, doc)
         for _ in range(3):  # evidence found further on may settle an earlier doubt
             if not any(e.safety == UNSAFE for e in edits):

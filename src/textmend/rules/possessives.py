@@ -30,7 +30,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (cap_tokens, occurrences, doc_words, english_here, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
+from ..evidence import (caps_lines, cap_tokens, occurrences, doc_words, english_here, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
                         next_word, prev_word, sentence_initial)
 from ..lexicon.matching import NameIndex, name_index
 from .base import Context, Rule
@@ -75,7 +75,7 @@ class Possessives(Rule):
         words = None if tokens is None else tokens & _s_forms(idx)
         if not double and not words:
             return edits
-        caps = CapsLines(text)
+        caps = caps_lines(ctx, text)
         doc = doc_words(ctx, text)
         for m in (_DOUBLE.finditer(text) if double else ()):
             base = m.group(1)
