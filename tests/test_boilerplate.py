@@ -202,3 +202,107 @@ def test_contract(pipeline, text):
 @given(text=boilerplate_text)
 def test_full_pipeline_contract(text):
     check_contract(Pipeline(), text)
+
+
+# -- the fast path finds exactly what the plain scan finds -------------------------------------
+#
+# ``find`` scans only the patterns that match at a line or sentence start, or right after a
+# removal (found from their first word, the *trigger*); ``find_plain`` scans every pattern.
+
+from textmend.rules.base import Context  # noqa: E402
+from textmend.rules.boilerplate import Boilerplate, _all_patterns, _trigger_words  # noqa: E402
+
+_FAST_WORDS = _WORDS + [
+    "also read:", "ALSO READ |", "Alſo read |", "Clİck here to subscribe", "— ADVERTISEMENT —",
+    "-- Advertisement --", "Related stories", "RELATED", "More on this story", "Most read",
+    "Watch:", "Watch", "Top stories", "Don’t miss:", "Editor's picks", "Sponsored content",
+    "Subscribe to our subscribe to our channel", "Download our download our app", "Mr.", "U.S.",
+    "“", "”", ").", "?", "!", ".\"", "\r", "\r\n", "\t", "  ", "Share this article", "Skip Ad",
+]
+fast_text = st.lists(st.sampled_from(_FAST_WORDS), max_size=50).map(" ".join)
+
+USER_PATTERNS = '''
+[[teaser]]
+label = 'Foo'
+[[teaser]]
+label = 'Read(?:ing)?\\s+list'
+separator = "caps"
+[[furniture]]
+pattern = '[#*]+\\s*Promo'
+inline = true
+[[furniture]]
+pattern = '\\d+\\s+comments'
+[[call]]
+pattern = 'Foo\\s*bar'
+[[furniture]]
+pattern = '(?<=\\s)PROMO'
+case = "exact"
+inline = true
+[[call]]
+pattern = '(?:Like|Share)\\s+(\\w+)\\s+\\1'
+[[teaser]]
+label = 'Watch|See'
+'''
+_USER_WORDS = _FAST_WORDS + ["Foo", "foo", "Foobar", "Foo bar", "Reading list", "READING LIST",
+                             "#Promo", "** Promo", "PROMO", "12 comments", "Like it it", "See:"]
+user_text = st.lists(st.sampled_from(_USER_WORDS), max_size=50).map(" ".join)
+
+
+def _edits(items):
+    return [(e.start, e.end, e.replacement, e.rule, e.safety, e.message, e.confidence) for e in items]
+
+
+@pytest.mark.parametrize("pipeline", [P, PU], ids=["safe", "unsafe"])
+@given(text=st.one_of(fast_text, boilerplate_text, ascii_prose, any_text))
+def test_fast_path_finds_what_the_plain_scan_finds(pipeline, text):
+    ctx = Context(pipeline, text)
+    rule = Boilerplate()
+    assert _edits(rule.find(text, ctx)) == _edits(rule.find_plain(text, ctx))
+
+
+@given(text=user_text)
+def test_fast_path_with_user_patterns(tmp_path_factory, text):
+    path = tmp_path_factory.getbasetemp() / "fast-user-patterns.toml"
+    if not path.exists():
+        path.write_text(USER_PATTERNS, encoding="utf-8")
+    for unsafe in (False, True):
+        ctx = Context(Pipeline(select=["TM6"], unsafe_fixes=unsafe, boilerplate_patterns=[path]), text)
+        rule = Boilerplate()
+        assert _edits(rule.find(text, ctx)) == _edits(rule.find_plain(text, ctx))
+
+
+def test_builtin_patterns_all_have_a_trigger():
+    # a pattern without a trigger word is scanned in every text: the built-in ones have one
+    assert all(_trigger_words(p.pattern) for p in _all_patterns(load_patterns()))
+
+
+@pytest.mark.parametrize("pattern, words", [
+    (r"Also\s+read", ("also",)),
+    (r"(?:Follow|Like)\s+us", ("follow", "like")),
+    (r"[-–—]+\s*(?:ADVERTISEMENT|Advertisement)\s*[-–—]+", ("advertisement", "advertisement")),
+    (r"Don['’]t\s+miss", ("don",)),
+    (r"Related(?:\s+(?:articles?|stories))?", ("related",)),
+    (r"Read(?:ing)?\s+list", None),   # a letter may follow the first word
+    (r"Foo\s*bar", None),
+    (r"Watch|See", None),             # an alternative at the top
+    (r"(?<=\s)Promo", None),
+    (r"\d+\s+comments", None),
+    (r"[#*]+\s*Promo", None),         # '#' is no white space, bullet or dash
+    (r"(?i)foo", None),
+    (r"Foo(?:\s+bar)*baz", None),   # the group may be skipped: "Foobaz"
+    (r"Foo(?:\s+bar)+", ("foo",)),
+    (r"Foo\s*bar", None),
+    (r"Foo\s*[-–]", ("foo",)),
+])
+def test_trigger_words(pattern, words):
+    assert _trigger_words("(?:" + pattern + r")(?![\w])") == words
+
+
+def test_fast_path_on_a_long_text():
+    text = ("Prices rose. More than 100 people came. Also read | Markets fall\nThe end came. "
+            "Most of them left. ADVERTISEMENT The bank said so.\n") * 3000
+    ctx = Context(PU, text)
+    rule = Boilerplate()
+    fast = _edits(rule.find(text, ctx))
+    assert fast == _edits(rule.find_plain(text, ctx))
+    assert len(fast) == 6000

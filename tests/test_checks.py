@@ -185,3 +185,80 @@ def test_contract(text):
 
 def test_default_pipeline_runs_the_checks():
     assert any(f.rule == "TM702" for f in textmend.explain("a “complete and complete” deal").flags)
+
+
+# -- the fast paths find exactly what the plain scans find ------------------------------------
+#
+# ``find`` analyses only the conjunctions and pronouns that can be flagged (prefilters in C,
+# then the sentences around them); ``find_plain`` is the plain scan of every one, the
+# specification.  The texts below are built to hit the corners of the prefilters.
+
+from textmend.rules.base import Context  # noqa: E402
+from textmend.rules.checks import DuplicatedCoordinate, PronounMismatch  # noqa: E402
+
+_SEPARATORS = [" ", " ", " ", "  ", "\n", "\n\n", "\t", " \n ", "\u00a0", "\x1c", "\r\n", ". ", ", "]
+_FAST_WORDS = [
+    # coordinations: adjectives, quotes, idioms, names, hyphens, apostrophes, odd case
+    "complete and complete", "close or close", "Complete and complete", "“full and full”",
+    "'clear and clear'", "again and again", "well-known and well-known", "Moody's and Moody's",
+    "firmly AND firmly", "cash and\ncash", "strong  and strong", "a and a", "difficult and\tdifficult",
+    "ΟΔΟΣ and οδος", "Alſo and alſo", "İstanbul and i̇stanbul", "x-'good and good", "ex-chief and ex-chief",
+    "and and and", "or or or", "good and bad", "peaceful or peaceful", "Peaceful or peaceful",
+    # pronouns and people
+    "Vladimir Putin", "Putin", "Putin's", "PUTIN", "Giorgia Meloni", "Meloni,", "Theresa May", "May",
+    "Brian", "Angela Merkel", "Merkel", "Xi Jinping", "Xi", "his", "her", "His", "Her", "himself",
+    "herself", "(his", "“her", "her.", "his,", "hers", "him", "gratitude", "government", "wife",
+    "minister", "the", "who", "said", "praising", "calling", "a", "dear", "friend", "Russian",
+    "troops", "Monday", "Moscow", "Mr.", "U.S.", "etc.", "—", ":", "“", "”", "\"", "yesterday",
+    "quickly", "expressing", "She", "he",
+]
+fast_text = st.lists(st.tuples(st.sampled_from(_FAST_WORDS), st.sampled_from(_SEPARATORS)),
+                     max_size=60).map(lambda parts: "".join(w + s for w, s in parts))
+FULL = Pipeline(lexicon=LEX)  # the built-in lexicon and the test one
+
+
+def _keys(items):
+    return [(x.start, x.end, x.rule, x.message, x.suggestion) for x in items]
+
+
+@pytest.mark.parametrize("pipeline", [P, FULL], ids=["test-lexicon", "builtin"])
+@given(text=st.one_of(fast_text, check_text, ascii_prose, any_text))
+def test_fast_paths_find_what_the_plain_scans_find(pipeline, text):
+    ctx = Context(pipeline, text)
+    for rule in (PronounMismatch(), DuplicatedCoordinate()):
+        assert _keys(rule.find(text, ctx)) == _keys(rule.find_plain(text, ctx))
+
+
+def test_fast_paths_on_a_long_text_with_many_people():
+    # a long text that names many people looks them up in one scan (_FullNames)
+    people = [e for e in FULL.lexicon.entries if e.kind == "person" and e.gender in ("m", "f")][:60]
+    parts = []
+    for i, e in enumerate(people):
+        full = e.name if i % 3 else e.name.upper()
+        parts.append(f"{full} arrived on Monday. {e.name.split()[-1]} said {'her' if i % 2 else 'his'} "
+                     f"government was “complete and complete”. {e.name.split()[-1]} thanked herself.")
+    text = "\n".join(parts) * 16
+    assert len(text) > 100_000
+    ctx = Context(FULL, text)
+    for rule in (PronounMismatch(), DuplicatedCoordinate()):
+        fast = _keys(rule.find(text, ctx))
+        assert fast == _keys(rule.find_plain(text, ctx))
+        assert fast
+
+
+def test_fast_path_with_long_sentences_and_many_pronouns():
+    # one sentence (no full stop, no line break) with many pronouns: each judged once
+    text = "Giorgia Meloni said " + " ".join(["Vladimir Putin praised his wife and her government"] * 400)
+    ctx = Context(FULL, text)
+    rule = PronounMismatch()
+    fast = _keys(rule.find(text, ctx))
+    assert fast == _keys(rule.find_plain(text, ctx))
+
+
+@given(words=st.lists(st.sampled_from(["a", "\"b", "“c", "d”", "«e", "f»", "g\"h\"", "i"]), max_size=12))
+def test_quote_counts_follow_in_quotes(words):
+    from textmend.rules.checks import _Context, _in_quotes, _Resolver
+    sent = [(i, i + 1, w) for i, w in enumerate(words)]
+    context = _Context(sent, _Resolver("", LEX), lambda: [])
+    for i in range(len(sent) + 1):
+        assert context.in_quotes(i) == _in_quotes(sent, i)

@@ -128,3 +128,42 @@ heading_text = st.lists(st.sampled_from(_WORDS), max_size=50).map(" ".join)
 def test_contract(text):
     check_contract(P, text)
     check_contract(Pipeline(select=["TM801"]), text)
+
+
+# -- the fast helpers keep their meaning -------------------------------------------------------
+
+import re as _re  # noqa: E402
+
+from textmend.rules.layout import Tok, ends_sentence, is_abbreviation, tokens  # noqa: E402
+
+_TERMINATOR = _re.compile(r"[.!?][\"'”’»)\]]*(?=\s|$)")
+
+
+def _ends_sentence_plain(word: str) -> bool:
+    m = _TERMINATOR.search(word)
+    if not m or m.end() != len(word):
+        return False
+    return not (word[m.start()] == "." and is_abbreviation(word[: m.start() + 1]))
+
+
+words = st.text(alphabet=st.sampled_from(list("aZ.!?\"'”’»)]\n\t .Mr")), max_size=8)
+
+
+@given(word=st.one_of(words, any_text))
+def test_ends_sentence_fast_test_keeps_its_meaning(word):
+    assert ends_sentence(word) == _ends_sentence_plain(word)
+
+
+@given(text=st.one_of(ascii_prose, any_text), start=st.integers(0, 50), limit=st.one_of(st.none(), st.integers(0, 20)))
+def test_tokens(text, start, limit):
+    got = tokens(text, start, None, limit)
+    want = [Tok(m.start(), m.end(), m.group()) for m in _re.compile(r"[^\s]+").finditer(text, start)][:limit]
+    assert got == want and all(type(t) is Tok for t in got)
+
+
+@given(word=st.one_of(words, any_text, st.sampled_from(["", "(", "“A", "'a'", "(x)", "A", "a"])))
+def test_is_cap_and_is_lower_keep_their_meaning(word):
+    from textmend.rules.layout import core, is_cap, is_lower
+    w = core(word)
+    assert is_cap(word) == (bool(w) and w[0].isupper())
+    assert is_lower(word) == (bool(w) and w[0].islower())

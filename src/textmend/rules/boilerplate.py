@@ -26,6 +26,10 @@ that edit is unsafe (suggested, not applied by default).
 The patterns live in ``textmend/data/boilerplate.toml``; add your own files with the option
 ``boilerplate_patterns=[path, ...]`` (see ``docs/boilerplate.md``).
 
+Only the patterns that match where something can be removed (a line or sentence start, or
+right after a removal) are scanned, found from their first word; ``Boilerplate.find_plain``
+scans every pattern, and ``find`` matches it exactly.
+
 >>> from textmend import mend
 >>> mend("He left. Also read | Markets fall on rate fears\\n\\nShares fell on Monday.")
 'He left.\\n\\nShares fell on Monday.'
@@ -38,6 +42,8 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
+from itertools import islice
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,8 +54,8 @@ import regex
 from ..edits import SAFE, UNSAFE, Edit
 from ..tomlfile import read_toml
 from .base import Context, Rule
-from .layout import (STARTERS, Tok, boundary, core, ends_sentence, heading_before, is_cap,
-                     is_lower, line_end, sentence_end, tokens)
+from .layout import (_TERMINAL_CHARS, _TOKEN, STARTERS, Tok, boundary, core, ends_sentence,
+                     heading_before, is_cap, is_lower, line_end, sentence_end, tokens)
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "boilerplate.toml"
 
@@ -198,6 +204,325 @@ def patterns_for(ctx: Context) -> Patterns:
 _BULLETS = "•*>·▪►-–—"
 
 
+def _all_patterns(pats: Patterns) -> list[Any]:
+    """Every compiled pattern, in the order :meth:`Boilerplate._candidates` lists their
+    matches: furniture, calls, teaser labels."""
+    return [f.pattern for f in pats.furniture] + list(pats.calls) + [t[0] for t in pats.teasers]
+
+
+def _matches(text: str, pats: Patterns, i: int) -> list[tuple[int, int, int, str, Any]]:
+    """The candidates of pattern ``i`` (of :func:`_all_patterns`)."""
+    out: list[tuple[int, int, int, str, Any]] = []
+    nf, nc = len(pats.furniture), len(pats.calls)
+    if i < nf:
+        f = pats.furniture[i]
+        for m in f.pattern.finditer(text):
+            out.append((m.start(), 0, m.end(), _FURNITURE, f))
+    elif i < nf + nc:
+        for m in pats.calls[i - nf].finditer(text):
+            out.append((m.start(), 1, m.end(), _CALL, m.end()))
+    else:
+        label, sep = pats.teasers[i - nf - nc]
+        for m in label.finditer(text):
+            s = _SEPARATOR.match(text, m.end())
+            if s and s.end() > m.end():
+                out.append((m.start(), 2, m.end(), _TEASER, s.end()))
+            elif sep == "caps" and m.group().isupper():
+                h = m.end()
+                while h < len(text) and text[h] in " \t":
+                    h += 1
+                out.append((m.start(), 2, m.end(), _TEASER, h))
+    return out
+
+
+# -- finding the few patterns that can matter, fast ---------------------------------------------
+#
+# Nearly every pattern starts with a word (``Also\s+read``, ``(?:Follow|Like)\s+us``,
+# ``[-–—]+\s*(?:ADVERTISEMENT|…)``: after characters of ``_SKIP``), its *trigger*, and goes on
+# with something that is no letter (``\s``, ``['’]``, the end of the pattern).  Where such a
+# pattern matches, the first letters after the white space, bullets and dashes there are the
+# trigger, in some case.  So one ``re`` scan per kind of line or sentence start (``\n``, ``.``,
+# ``!``, ``?``: each found fast as a literal) lists the triggers that start a line or a
+# sentence, and only the patterns they name are tried there.  A pattern without a trigger
+# (``always``) is always scanned.
+
+#: white space (of ``str.split`` and of ``regex``'s ``\s``), bullets and dashes
+_SKIP = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+         "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + _BULLETS)
+_SKIP_CLASS = "[" + "".join(re.escape(c) for c in _SKIP) + "]"
+#: letters that an ASCII letter matches ignoring case (``regex``: İ ſ K; ``re``: also ı)
+_CASE_LETTERS = "[A-Za-z\u0130\u0131\u017f\u212a]"
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+#: a leading piece of a pattern that matches characters of ``_SKIP`` only
+_SKIP_PREFIX = regex.compile(r"(?:\\s|\[((?:[^\]\\]|\\.)+)\])[*+?]?")
+_TRIGGER = regex.compile(r"\(\?:((?:[A-Za-z]+\|)*[A-Za-z]+)\)|([A-Za-z]+)")
+
+
+def _class_chars(body: str) -> str | None:
+    """The characters of a character class body without ranges or class escapes."""
+    out = []
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            if i + 1 >= len(body) or body[i + 1].isalnum():
+                return None
+            c = body[i + 1]
+            i += 1
+        elif c in "-^" and 0 < i < len(body) - 1:
+            return None  # a range or a negation
+        elif c == "^" and i == 0:
+            return None
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _group_end(pattern: str, i: int) -> int | None:
+    """Index after the group that opens at ``pattern[i] == "("``."""
+    depth = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            j = i + 1
+            while j < len(pattern) and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            continue
+        depth += (c == "(") - (c == ")")
+        i += 1
+        if depth == 0:
+            return i
+    return None
+
+
+def _closed(rest: str) -> bool:
+    r"""Can the character after a trigger (matched by ``rest``, then ``(?![\w])``) never be a
+    letter?  Conservative: False when unsure."""
+    if not rest:
+        return True  # the wrapping (?![\w])
+    if rest.startswith(r"\s"):
+        q = rest[2:3]
+        if q == "{":
+            return False
+        return q not in ("*", "?") or _closed(rest[3:])
+    m = _SKIP_PREFIX.match(rest)
+    if m is not None and m.group(1) is not None:
+        chars = _class_chars(m.group(1))
+        if chars is None or any(c.isalnum() or c == "_" for c in chars) or rest[m.end():m.end() + 1] == "{":
+            return False
+        q = rest[m.end() - 1] if m.end() - 1 > m.start(1) + len(m.group(1)) else ""
+        return q not in ("*", "?") or _closed(rest[m.end():])
+    if rest.startswith("(?:"):
+        end = _group_end(rest, 0)
+        if end is None:
+            return False
+        inner = rest[3:end - 1]
+        if _top_level_alternation(inner):
+            return False
+        q = rest[end:end + 1]
+        if q in ("?", "*"):  # the group may be skipped: what follows it counts too
+            return _closed(inner) and _closed(rest[end + 1:])
+        if q == "{":
+            return False
+        return _closed(inner)
+    return False
+
+
+def _trigger_words(pattern: str) -> tuple[str, ...] | None:
+    """The words (lower case) one of which starts every match of ``pattern`` after
+    ``_SKIP`` characters, followed by no letter; None when the pattern is not of that shape."""
+    if pattern.startswith(_WRAP[0]) and pattern.endswith(_WRAP[1]):
+        pattern = pattern[len(_WRAP[0]):-len(_WRAP[1])]
+    if _top_level_alternation(pattern) or re.search(r"\(\?[a-zA-Z]|\\G|\(\?r", pattern):
+        return None
+    while True:  # leading pieces that match _SKIP characters only
+        m = _SKIP_PREFIX.match(pattern)
+        if m is None:
+            break
+        if m.group(1) is not None:
+            chars = _class_chars(m.group(1))
+            if chars is None or any(c not in _SKIP for c in chars):
+                return None
+        pattern = pattern[m.end():]
+    m = _TRIGGER.match(pattern)
+    if m is None or not _closed(pattern[m.end():]):
+        return None
+    return tuple(w.lower() for w in (m.group(1) or m.group(2)).split("|"))
+
+
+def _any_case_trie(words) -> str:
+    """A ``re`` pattern for these (lower-case ASCII) words in any case, as a trie whose
+    branches start with distinct character classes (tried fast by ``re``).  A letter also
+    stands for the characters that match it ignoring case (``İ ı`` for i, ``ſ`` for s, ``K``
+    for k)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def cls(ch: str) -> str:
+        extra = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}.get(ch, "")
+        return "[" + ch + ch.upper() + extra + "]" if ch.isalpha() else re.escape(ch)
+
+    def emit(node: dict) -> str:
+        alts = [cls(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return emit(trie)
+
+
+class _Triggers:
+    """What :meth:`Boilerplate.find` needs to know of a pattern set, computed once."""
+
+    def __init__(self, pats: Patterns):
+        self.patterns = _all_patterns(pats)
+        self.always: frozenset[int] = frozenset(
+            i for i, p in enumerate(self.patterns) if _trigger_words(p.pattern) is None)
+        by_word: dict[str, list[int]] = {}
+        for i, p in enumerate(self.patterns):
+            for w in _trigger_words(p.pattern) or ():
+                by_word.setdefault(w, []).append(i)
+        self.by_word = {w: tuple(v) for w, v in by_word.items()}
+        self.first = self.scans = None
+        if by_word:  # (?=…): a first letter of some trigger, the cheap test first
+            firsts = "".join(sorted({w[0] + w[0].upper() for w in by_word}))
+            tail = (_SKIP_CLASS + "*(?=[" + firsts + "\u0130\u0131\u017f\u212a])("
+                    + _any_case_trie(by_word) + ")(?!" + _CASE_LETTERS + ")")
+            self.first = re.compile("()" + tail)
+            closers = "[\"'”’»)\\]]*"
+            self.scans = (("\n", re.compile(r"\n()" + tail)), (".", re.compile(r"\." + closers + "()" + tail)),
+                          ("!", re.compile("!" + closers + "()" + tail)),
+                          ("?", re.compile(r"\?" + closers + "()" + tail)))
+
+    def _try(self, text: str, m, found: dict[int, bool]) -> None:
+        """Add to ``found`` the patterns named by the trigger of ``m`` that match between
+        the end of its line or sentence start and the trigger (True when the trigger is
+        written in ASCII: then the lower-cased text holds the pattern's first word)."""
+        word = m.group(2)
+        ascii_ = word.isascii()
+        for i in self.by_word.get(word.translate(_FOLD).lower(), ()):
+            if not found.get(i, False) and (i not in found or ascii_):
+                p = self.patterns[i]
+                if any(p.match(text, x) for x in range(m.start(1), m.start(2) + 1)):
+                    found[i] = ascii_
+
+    def at_starts(self, text: str) -> dict[int, bool]:
+        """The patterns that match at the start of a line or a sentence somewhere in
+        ``text`` (a superset), and those without a trigger (see :meth:`_try`)."""
+        found = dict.fromkeys(self.always, False)
+        if self.scans is None:
+            return found
+        m = self.first.match(text)
+        if m is not None:
+            self._try(text, m, found)
+        for char, scan in self.scans:
+            if char in text:  # (memchr: no scan of a text without "!" or "?")
+                for m in scan.finditer(text):
+                    self._try(text, m, found)
+        return found
+
+    def after(self, text: str, pos: int) -> dict[int, bool]:
+        """The patterns with a trigger that match from ``pos`` on across ``_SKIP``
+        characters (a superset of those that match right after a removal ending at ``pos``)."""
+        found: dict[int, bool] = {}
+        if self.first is not None:
+            m = self.first.match(text, pos)
+            if m is not None:
+                self._try(text, m, found)
+        return found
+
+    def may_start(self, text: str, pos: int) -> bool:
+        """False when no pattern can match at ``pos`` (the trigger test); else True."""
+        return bool(self.always) or (self.first is not None and self.first.match(text, pos) is not None)
+
+
+_TRIGGER_CACHE: dict[int, tuple[Patterns, _Triggers]] = {}
+
+
+def _triggers(pats: Patterns) -> _Triggers:
+    got = _TRIGGER_CACHE.get(id(pats))
+    if got is None or got[0] is not pats:
+        if len(_TRIGGER_CACHE) > 32:
+            _TRIGGER_CACHE.clear()
+        got = _TRIGGER_CACHE[id(pats)] = (pats, _Triggers(pats))
+    return got[1]
+
+
+def _starts_any(text: str, pos: int, pats: Patterns) -> bool:
+    """``pats.any_start.match(text, pos)``: does a teaser, call or furniture start here?"""
+    return _triggers(pats).may_start(text, pos) and pats.any_start.match(text, pos) is not None
+
+
+class _Plain:
+    """Candidates listed in full (:meth:`Boilerplate.find_plain`)."""
+
+    def __init__(self, cands):
+        self.cands = cands
+
+    def __iter__(self):
+        return iter(self.cands)
+
+    def removed_up_to(self, b: int) -> None:
+        pass
+
+
+class _Source:
+    """The candidates of the patterns that can matter, in the order of
+    :meth:`Boilerplate._candidates` (start, priority, longer first, pattern order), growing
+    when a removal ends before a pattern that had not been scanned."""
+
+    def __init__(self, text: str, pats: Patterns, trig: _Triggers, patterns: dict[int, bool]):
+        self.text = text
+        self.pats = pats
+        self.trig = trig
+        self._low: str | None = None
+        self.added: set[int] = set()
+        self.cands: list[tuple[tuple, tuple]] = []
+        for i, ascii_ in patterns.items():
+            self.cands.extend(self._scan(i, ascii_))
+        self.cands.sort(key=_first)
+        self.pos = 0
+
+    def _scan(self, i: int, ascii_: bool) -> list[tuple[tuple, tuple]]:
+        self.added.add(i)
+        gate = _gate(self.trig.patterns[i].pattern)
+        if gate is not None and not ascii_:
+            # as _candidates: a gate word must be in the lower-cased text (it is when the
+            # pattern was seen to match with its first word in ASCII)
+            if self._low is None:
+                self._low = self.text.lower()
+            if not any(g in self._low for g in gate):
+                return []
+        return [((c[0], c[1], -c[2], i), c) for c in _matches(self.text, self.pats, i)]
+
+    def __iter__(self):
+        while self.pos < len(self.cands):
+            self.pos += 1
+            yield self.cands[self.pos - 1][1]
+
+    def removed_up_to(self, b: int) -> None:
+        new = {i: a for i, a in self.trig.after(self.text, b).items() if i not in self.added}
+        if not new:
+            return
+        key = self.cands[self.pos - 1][0]
+        more = [c for i, a in new.items() for c in self._scan(i, a) if c[0] > key]
+        if more:
+            self.cands[self.pos:] = sorted(self.cands[self.pos:] + more, key=_first)
+
+
+def _first(c):
+    return c[0]
+
+
 class _Removed(list):
     """Removed spans in text order, with their starts kept for bisection."""
 
@@ -266,24 +591,92 @@ class End:
     confidence: float
 
 
+class _Line(list):
+    """``tokens(text, start, line_end(text, start, 4000), limit)``, read (in chunks) only as
+    far as they are looked at: ``has(i)`` reads up to token ``i``, ``full()`` all of them;
+    and :func:`sentence_end` at their starts from the same reading of the line."""
+
+    def __init__(self, text: str, start: int, limit: int):
+        super().__init__()
+        self.text = text
+        self.limit = limit
+        stop = line_end(text, start, 4000)
+        nl = text.find("\n", start)
+        self.whole = stop == (len(text) if nl < 0 else nl)  # sentence_end sees this line end
+        self._found = _TOKEN.finditer(text, start, stop)
+        self._done = False
+        self._ends: dict[int, int | None] = {}
+
+    def has(self, i: int) -> bool:
+        """Is there a token ``i`` (below the limit)?"""
+        while len(self) <= i and not self._done:
+            want = min(max(16, i + 1 - len(self)), self.limit - len(self))
+            new = tuple.__new__
+            got = [new(Tok, (m.start(), m.end(), m.group())) for m in islice(self._found, want)]
+            self.extend(got)
+            if len(got) < want or len(self) >= self.limit:
+                self._done = True
+        return i < len(self)
+
+    def full(self) -> _Line:
+        self.has(self.limit)
+        return self
+
+    def sentence_end(self, i: int) -> int | None:
+        """``sentence_end(text, self[i].start)``."""
+        if i in self._ends:
+            return self._ends[i]
+        got = None
+        if not self.whole:  # sentence_end would see more of this (very long) line
+            got = sentence_end(self.text, self[i].start)
+        else:
+            words = lower = 0
+            for j in range(i, i + 80):
+                if j >= len(self) and not self.has(j):
+                    if len(self) >= self.limit:  # the line goes on after the tokens read
+                        got = sentence_end(self.text, self[i].start)
+                    break
+                w = self[j][2]
+                words += 1
+                lower += is_lower(w)
+                if w[-1] in _TERMINAL_CHARS and ends_sentence(w):
+                    got = self[j][1] if words >= 4 and lower >= 2 else None
+                    break
+        self._ends[i] = got
+        return got
+
+
 def run_end(text: str, toks: list[Tok], first: int, pats: Patterns) -> End | None:
     """Where a headline-shaped run (``toks[first:]``, the words after a teaser label or a
-    call's opening words) ends; ``toks`` covers the rest of the line."""
-    if first >= len(toks):
-        return End(toks[-1].end if toks else 0, "it runs to the end of the line", True, 0.95)
+    call's opening words) ends; ``toks`` covers the rest of the line (a list, or a
+    :class:`_Line` that reads it as far as needed)."""
+    line = toks if isinstance(toks, _Line) else None
+    if line is not None:
+        has, ends = line.has, line.sentence_end
+    else:
+        def has(i: int) -> bool:
+            return i < len(toks)
+
+        def ends(i: int) -> int | None:
+            return sentence_end(text, toks[i].start)
+    if not has(first):
+        if line is not None:
+            line.full()
+        return End(toks[-1].end if has(0) else 0, "it runs to the end of the line", True, 0.95)
     weak: int | None = None  # the first capitalised word after a lower-case one
-    for i in range(first + 1, min(len(toks), first + MAX_HEADLINE + 1)):
+    i = first + 1
+    while i < first + MAX_HEADLINE + 1 and (i < len(toks) or has(i)):
         t, prev = toks[i], toks[i - 1]
         if ends_sentence(prev.text):
             if weak is not None:
                 break
             return End(prev.end, "it ends with its own sentence", True, 0.85)
-        if pats.any_start.match(text, t.start):
+        if _starts_any(text, t.start, pats):
             return End(prev.end, "another teaser or piece of page furniture follows it", True, 0.85)
         if weak is not None and i - weak > HEADING_WINDOW:
             break
         kind = boundary(prev.text, t.text)
-        if kind == "strong" and sentence_end(text, t.start) is not None:
+        if kind == "strong" and ends(i) is not None:
             j = heading_before(text, toks, i, first + 1)
             follows = core(t.text)
             if j is not None:
@@ -294,8 +687,9 @@ def run_end(text: str, toks: list[Tok], first: int, pats: Patterns) -> End | Non
                 break
             return End(prev.end, f"the article resumes with the sentence opener {follows!r} "
                        "after a headline without a full stop", True, 0.8)
-        if kind == "weak" and weak is None and sentence_end(text, t.start) is not None:
+        if kind == "weak" and weak is None and ends(i) is not None:
             weak = i
+        i += 1
     if weak is not None:
         j = heading_before(text, toks, weak, first + 1)
         follows = core(toks[weak].text)
@@ -305,6 +699,8 @@ def run_end(text: str, toks: list[Tok], first: int, pats: Patterns) -> End | Non
                        f"a sentence that starts with {follows!r}", True, 0.75)
         return End(toks[weak - 1].end, f"it probably ends before {follows!r}, a capitalised word after "
                    "a lower-case one; the end is uncertain", False, 0.5)
+    if line is not None:
+        line.full()
     last = toks[-1]
     if len(toks) - first > MAX_HEADLINE:
         return None
@@ -371,15 +767,39 @@ class Boilerplate(Rule):
     )
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
+        """The scan of :meth:`find_plain`, over the candidates that can matter only.
+
+        A removal must start a line or a sentence, or follow (across white space) what was
+        just removed.  So the first removal is a match at a line or sentence start, and
+        :class:`_Triggers` finds those with a few C-level scans, one per kind of start (a
+        document without one costs nothing more); a pattern matters when it matches at such
+        a start, or right after a removal, and only those patterns are scanned (in full, so
+        that their matches are exactly those of :meth:`find_plain`)."""
+        pats = patterns_for(ctx)
+        trig = _triggers(pats)
+        static = trig.at_starts(text)
+        if not static:
+            return []
+        source = _Source(text, pats, trig, static)
+        if not source.cands:
+            return []
+        return self._scan(text, ctx, pats, source)
+
+    def find_plain(self, text: str, ctx: Context) -> list[Edit]:
+        """Every match of every pattern looked at (slow; the specification :meth:`find` is
+        held to)."""
         pats = patterns_for(ctx)
         cands = self._candidates(text, pats)
         if not cands:
             return []
+        return self._scan(text, ctx, pats, _Plain(cands))
+
+    def _scan(self, text: str, ctx: Context, pats: Patterns, source) -> list[Edit]:
         unsafe_ok = bool(getattr(ctx.pipeline, "unsafe_fixes", False))
         removed = _Removed()
         out: list[Edit] = []
         last = -1
-        for a, _, opened, kind, extra in cands:
+        for a, _, opened, kind, extra in source:
             if a < last:
                 continue
             where = _start_kind(text, a, removed)
@@ -396,6 +816,7 @@ class Boilerplate(Rule):
             last = b
             if edit.safety == SAFE or unsafe_ok:
                 removed.append((edit.start, edit.end))
+            source.removed_up_to(b)
         return _tidy(out)
 
     @staticmethod
@@ -403,29 +824,11 @@ class Boilerplate(Rule):
         """``(start, priority, end_of_opening, kind, extra)``, in text order."""
         out: list[tuple[int, int, int, str, Any]] = []
         low = text.lower()
-
-        def scan(pattern):
+        for i, pattern in enumerate(_all_patterns(pats)):
             gate = _gate(pattern.pattern)
             if gate is not None and not any(g in low for g in gate):
-                return ()
-            return pattern.finditer(text)
-
-        for f in pats.furniture:
-            for m in scan(f.pattern):
-                out.append((m.start(), 0, m.end(), _FURNITURE, f))
-        for c in pats.calls:
-            for m in scan(c):
-                out.append((m.start(), 1, m.end(), _CALL, m.end()))
-        for label, sep in pats.teasers:
-            for m in scan(label):
-                s = _SEPARATOR.match(text, m.end())
-                if s and s.end() > m.end():
-                    out.append((m.start(), 2, m.end(), _TEASER, s.end()))
-                elif sep == "caps" and m.group().isupper():
-                    h = m.end()
-                    while h < len(text) and text[h] in " \t":
-                        h += 1
-                    out.append((m.start(), 2, m.end(), _TEASER, h))
+                continue
+            out.extend(_matches(text, pats, i))
         out.sort(key=lambda c: (c[0], c[1], -c[2]))
         return out
 
@@ -443,7 +846,7 @@ class Boilerplate(Rule):
             nxt = _next_word(text, b)
             if nxt is None or text[b:nxt.start].strip() or not is_cap(nxt.text):
                 return None
-            chained = bool(pats.any_start.match(text, nxt.start))  # more furniture follows
+            chained = _starts_any(text, nxt.start, pats)  # more furniture follows
             after = tokens(text, nxt.end, line_end(text, nxt.end, 80), 1)
             if not chained and core(nxt.text).isupper() and len(core(nxt.text)) > 1 \
                     and not (after and is_lower(after[0].text)):
@@ -458,14 +861,15 @@ class Boilerplate(Rule):
         return self._edit(_FURNITURE, s, e, msg, safe, 0.95 if safe else 0.5), b
 
     def _run(self, text, a, opened, h, kind, where, pats):
-        toks = tokens(text, a, line_end(text, a, 4000), MAX_HEADLINE + HEADING_WINDOW + 40)
-        first = sum(1 for t in toks if t.start < h)
-        rest = toks[first:]
+        toks = _Line(text, a, MAX_HEADLINE + HEADING_WINDOW + 40)
+        first = 0
+        while toks.has(first) and toks[first].start < h:
+            first += 1
         if kind == _TEASER:
-            if not rest and opened == h:
+            if not toks.has(first) and opened == h:
                 return None
-            if rest and not (is_cap(rest[0].text) or rest[0].text[0].isdigit()
-                             or rest[0].text[0] in "\"'“‘«"):
+            nxt = toks[first].text if toks.has(first) else None
+            if nxt is not None and not (is_cap(nxt) or nxt[0].isdigit() or nxt[0] in "\"'“‘«"):
                 return None  # "See also: the report …": a lower-case sentence, not a headline
         end = run_end(text, toks, first, pats)
         if end is None:

@@ -28,6 +28,10 @@ they never change the text.
   ``hours and hours``) and comparatives (``bigger and bigger``) are not flagged; the idiom list
   is ``textmend/data/checks.toml``.
 
+Both rules analyse only the few places that fast C-level prefilters keep (``find``); their
+``find_plain`` is the plain analysis of every sentence and conjunction, which ``find`` matches
+exactly (the tests hold it to that).
+
 >>> from textmend import Pipeline
 >>> r = Pipeline(select=["TM702"]).explain("The talks were difficult and difficult, and went on and on.")
 >>> [(f.rule, f.original, f.suggestion) for f in r.flags]
@@ -35,7 +39,9 @@ they never change the text.
 """
 from __future__ import annotations
 
+import re
 import tomllib
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,7 +49,7 @@ import regex
 
 from ..edits import Flag
 from .base import Context, Rule
-from .layout import FUNCTION, core, ends_sentence
+from .layout import _STRIP, FUNCTION, core, ends_sentence
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "checks.toml"
 
@@ -62,20 +68,92 @@ _CONJ = regex.compile(_GAP + r"(and|or)" + _GAP, regex.IGNORECASE)
 _AFTER = regex.compile(r"\p{L}(?:[\p{L}'’-]*\p{L})?(?![\w-])(?!['’]\w)")
 
 
-def _duplicates(text: str):
-    """``(start, end, first, conjunction, second)`` for every ``X and X`` / ``X or X``."""
+def _duplicates_plain(text: str):
+    """``(start, end, first, conjunction, second)`` for every ``X and X`` / ``X or X``: the
+    plain scan of every conjunction, the specification of :func:`_duplicates`."""
     for m in _CONJ.finditer(text):
-        after = _AFTER.match(text, m.end())
-        if after is None:
-            continue
-        word = after.group()
-        s = m.start() - len(word)
-        if s < 0 or text[s:m.start()].lower() != word.lower():
-            continue
-        prev = text[s - 1] if s else " "
-        if prev.isalnum() or prev in "_-" or (prev in "'’" and s > 1 and text[s - 2].isalnum()):
-            continue  # part of a longer word: "well-known and known"
-        yield s, after.end(), text[s:m.start()], m.group(1), word
+        found = _pair(text, m)
+        if found is not None:
+            yield found
+
+
+def _pair(text: str, m):
+    after = _AFTER.match(text, m.end())
+    if after is None:
+        return None
+    word = after.group()
+    s = m.start() - len(word)
+    if s < 0 or text[s:m.start()].lower() != word.lower():
+        return None
+    prev = text[s - 1] if s else " "
+    if prev.isalnum() or prev in "_-" or (prev in "'’" and s > 1 and text[s - 2].isalnum()):
+        return None  # part of a longer word: "well-known and known"
+    return s, after.end(), text[s:m.start()], m.group(1), word
+
+
+# A fast prefilter (the ``re`` engine, which searches a literal quickly): every lower-case
+# "and"/"or" between white space, except those where ASCII characters prove that the words
+# around it differ.  A flagged pair ``a and w`` has ``a.lower() == w.lower()`` with ``len(a) ==
+# len(w) >= 2``, the whole white space run as its gaps, ``w`` starting with a letter and ``a``
+# ending with one; so the conjunction can be passed over when
+#   - the character before a one-character gap is ASCII and no letter,
+#   - the first character after the gap is ASCII and no letter nor white space, or
+#   - the word after it is plain ASCII (letters, inner ' ’ -) followed by a character that ends
+#     it for ``_AFTER`` as well, and it has one letter only, or its last two or three characters
+#     differ (ignoring case, all ASCII) from those before the one-character gap.
+# What is left (a few per 10 KB) is judged by :func:`_pair`, exactly as the plain scan does.
+_NOT_LETTER = r"[\x00-\x08\x0b-\x1f\x21-\x40\x5b-\x60\x7b-\x7f]"  # ASCII, no letter nor [ \t\n]
+_WORD_END = r"[ \t\n\r,.;:!?)\]}\"”»]"
+
+
+def _conj_scan(conj: str):
+    # possessive quantifiers: the word after the gap starts with a letter, so only the whole
+    # white space run can stand before it; the word itself is read once (no backtracking)
+    # and its last characters are compared with lookbehinds at its end
+    return re.compile(
+        conj + r"(?<=[ \t\n]" + conj + r")(?=[ \t\n])"
+        r"(?!(?<=" + _NOT_LETTER + r"[ \t\n]" + conj + r")"
+        r"|[ \t]*+\n?[ \t]*+" + _NOT_LETTER +
+        r"|(?<=([\x00-\x7f])([\x00-\x7f])([A-Za-z])[ \t\n]" + conj + r")[ \t]*+\n?[ \t]*+"
+        r"(?=[A-Za-z])[A-Za-z'’-]++(?<=[A-Za-z])(?=" + _WORD_END + r")"
+        r"(?:(?<=[ \t\n][A-Za-z])"  # one letter
+        r"|(?<=[ \t\n][A-Za-z]{2})(?<!(?i:\2\3))"  # two letters, not those before
+        r"|(?<![ \t\n].)(?<![ \t\n]..)(?<!(?i:\1\2\3))))")  # three or more: the last three
+
+
+_CONJ_SCANS = (_conj_scan("and"), _conj_scan("or"))
+_GAP_CHARS = " \t\n"
+
+
+def _duplicates(text: str):
+    """``(start, end, first, conjunction, second)``, in text order, for every ``X and X`` /
+    ``X or X`` that :class:`DuplicatedCoordinate` can flag (two letters or more, a lower-case
+    conjunction): what :func:`_duplicates_plain` finds, from the few conjunctions the
+    prefilter keeps (it may also keep a pair whose first word is itself "and"/"or", which the
+    rule drops as a function word).
+
+    A flagged pair's conjunction match starts where the white space before the conjunction
+    starts (its first word ends with a letter), and no earlier match of the plain scan can
+    overlap it: that match would end in the conjunction's own gap, so the first word would
+    be (the end of) "and"/"or", a function word or part of a longer word.  So each kept
+    conjunction is judged on its own, with the match that starts at its white space.
+    """
+    found = []
+    for scan in _CONJ_SCANS:
+        for m in scan.finditer(text):
+            c = m.start()
+            r = c
+            while r > 0 and text[r - 1] in _GAP_CHARS:
+                r -= 1
+            cm = _CONJ.match(text, r)
+            if cm is None or cm.start(1) != c:
+                continue
+            pair = _pair(text, cm)
+            if pair is not None:
+                found.append(pair)
+    if len(found) > 1:
+        found.sort()
+    return found
 
 
 #: adjectives (and adverbs) whose doubling is a translation trace; other words are flagged
@@ -132,9 +210,19 @@ class DuplicatedCoordinate(Rule):
     def find(self, text: str, ctx: Context) -> list[Flag]:
         if " and " not in text and " or " not in text:
             return []
+        return self._flags(text, _duplicates(text))
+
+    def find_plain(self, text: str, ctx: Context | None = None) -> list[Flag]:
+        """What :meth:`find` returns, from the plain scan of every conjunction (slow; the
+        specification that the tests hold :meth:`find` to)."""
+        if " and " not in text and " or " not in text:
+            return []
+        return self._flags(text, _duplicates_plain(text))
+
+    def _flags(self, text: str, pairs) -> list[Flag]:
         idioms = coordinate_idioms()
         out = []
-        for start, end, a, conj, b in _duplicates(text):
+        for start, end, a, conj, b in pairs:
             low = a.lower()
             if low in idioms or low in FUNCTION or low in _PRONOUNS_ALL or len(low) < 2:
                 continue
@@ -207,6 +295,7 @@ _PRONOUN_FORMS = {"f": frozenset("she her hers herself".split()),
 
 _WORD = regex.compile(r"\S+")
 _QUOTES = "\"“”«»„"
+_QUOTE_SET = frozenset(_QUOTES)
 
 
 def _in_quotes(sent, i) -> bool:
@@ -216,12 +305,122 @@ def _in_quotes(sent, i) -> bool:
         or before.count("«") > before.count("»")
 
 
+def _mention(tokens_, j: int, resolver: _Resolver, gender: str) -> bool:
+    """Does token ``j`` speak of someone of ``gender`` (other than as a possessor)?"""
+    w = tokens_[j][2]
+    c = core(w).lower().rstrip(".,;:!?")
+    if c in GENDERED[gender] and c not in ("his", "her"):
+        return True
+    e = resolver.person(tokens_, j)
+    if e is _OTHER:
+        return False
+    return e is not None and e.gender == gender and not core(w).rstrip(".,;:!?").endswith(("'s", "’s"))
+
+
+class _Context:
+    """What the judgement of one pronoun needs besides its own tokens, computed once per
+    sentence however many pronouns it has: ``_in_quotes(sent, i)`` and
+    ``_mentions(sent[:j], …)`` for growing ``i`` and ``j``, and the sentence before."""
+
+    def __init__(self, sent, resolver: _Resolver, previous):
+        self.sent = sent
+        self.resolver = resolver
+        self._previous = previous  # () -> the tokens of the sentence before
+        self._quoted_upto = 0
+        self._quotes = dict.fromkeys('"“”«»', 0)
+        self._first: dict[str, list[int]] = {}  # gender -> [tokens judged, first mention or -1]
+        self._before: dict[str, bool] = {}
+
+    def in_quotes(self, i: int) -> bool:
+        """``_in_quotes(sent, i)``."""
+        n = self._quotes
+        for k in range(self._quoted_upto, i):
+            w = self.sent[k][2]
+            for q in n:
+                if q in w:
+                    n[q] += w.count(q)
+        self._quoted_upto = max(self._quoted_upto, i)
+        return n['"'] % 2 == 1 or n["“"] > n["”"] or n["«"] > n["»"]
+
+    def mentioned_before(self, j: int, gender: str) -> bool:
+        """``PronounMismatch._mentions(sent[:j], resolver, gender)``."""
+        st = self._first.setdefault(gender, [0, -1])
+        while st[1] < 0 and st[0] < j:
+            if _mention(self.sent, st[0], self.resolver, gender):
+                st[1] = st[0]
+            st[0] += 1
+        return 0 <= st[1] < j
+
+    def previous_mentions(self, gender: str) -> bool:
+        """``PronounMismatch._mentions(previous, resolver, gender)``."""
+        if gender not in self._before:
+            self._before[gender] = PronounMismatch._mentions(self._previous(), self.resolver, gender)
+        return self._before[gender]
+
+
+class _Sentence(_Context):
+    """The sentence of :func:`_sentences` that starts at ``start``, tokenised only as far as
+    the pronouns judged need (each one and the token after it), and the sentence before."""
+
+    def __init__(self, text: str, start: int, resolver: _Resolver):
+        super().__init__([], resolver, self._previous_tokens)
+        self.text = text
+        self.start = start
+        self.tokens = self.sent
+        self._open = True  # may the sentence go on after the last token read?
+        self._words = _WORD.finditer(text, start)
+
+    def holds(self, t: int) -> bool:
+        """Is the token that starts at ``t`` in this sentence (read up to it)?"""
+        return t >= self.start and self.index(t, strict=False) >= 0
+
+    def index(self, t: int, strict: bool = True) -> int:
+        """The index of the token that starts at ``t`` (read up to it and the token after)."""
+        toks, text = self.tokens, self.text
+        if self._open and (not toks or toks[-1][0] <= t):
+            last = toks[-1][1] if toks else self.start
+            for m in self._words:
+                s, e = m.span()
+                if toks and text.find("\n", last, s) >= 0:
+                    self._open = False
+                    break
+                w = m.group()
+                toks.append((s, e, w))
+                last = e
+                if ends_sentence(w):
+                    self._open = False
+                    break
+                if s > t:
+                    break
+            else:
+                self._open = False
+        for i in range(len(toks) - 1, -1, -1):
+            if toks[i][0] == t:
+                return i
+            if toks[i][0] < t:
+                break
+        if strict:
+            raise ValueError(t)  # pragma: no cover - t is a token of this sentence
+        return -1
+
+    def _previous_tokens(self):
+        before = _last_token_end(self.text, self.start)
+        if before is None:
+            return []
+        p_start = _sentence_start(self.text, _WORD_BACK.search(self.text, 0, before).start())
+        return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.text, p_start, before)]
+
+
 def _name_of(word: str) -> str:
-    w = core(word).rstrip(".,;:!?")
+    return _without_suffix(core(word).rstrip(".,;:!?"))
+
+
+def _without_suffix(w: str) -> str:
+    if w[-1:] not in ("s", "'", "’"):
+        return w
     for suffix in ("'s", "’s", "'", "’"):
         if w.endswith(suffix):
-            w = w[: -len(suffix)]
-            break
+            return w[: -len(suffix)]
     return w
 
 
@@ -244,6 +443,294 @@ def _sentences(text: str) -> list[list[tuple[int, int, str]]]:
     return out
 
 
+def _possessive_word(word: str) -> bool:
+    """Can ``word`` (the token after his/her) be what the pronoun possesses: a lower-case
+    content word, no function word or adverb?"""
+    nxt = core(word).rstrip(".,;:!?")
+    if not nxt[:1].islower() or nxt.lower() in FUNCTION or nxt.lower() in _ADVERBS:
+        return False
+    return not (nxt.endswith("ly") and nxt not in _NOT_ADVERBS)
+
+
+class _FullNames:
+    """The full names and multi-word variants of the lexicon's people with a gender, and a
+    scan that lists those a text holds (for long texts, where a search of the whole text
+    for each person looked up would cost as many passes as there are people)."""
+
+    def __init__(self, entries):
+        names = set()
+        for e in entries:
+            if e.kind == "person" and e.gender in ("m", "f"):
+                names.add(e.name)
+                names.update(v for v in e.variants if " " in v)
+        self.names = frozenset(names)
+        self.scan = re.compile(_trie(names)) if names else None
+        self.firsts = frozenset(n[0] for n in names)
+        #: name -> the names it starts with (itself too)
+        self.prefixes = {n: [n[:k] for k in range(1, len(n) + 1) if n[:k] in names] for n in names}
+
+    def found(self, text: str) -> set[str]:
+        """The names that occur in ``text``: the longest name that starts at each position
+        (a scan, then each position inside what it found), and the names it starts with."""
+        got: set[str] = set()
+        if self.scan is None:
+            return got
+        match, firsts, prefixes = self.scan.match, self.firsts, self.prefixes
+        for m in self.scan.finditer(text):
+            got.update(prefixes[m.group()])
+            for p in range(m.start() + 1, m.end()):
+                if text[p] in firsts:
+                    inner = match(text, p)
+                    if inner is not None:
+                        got.update(prefixes[inner.group()])
+        return got
+
+
+def _trie(words) -> str:
+    """A ``re`` pattern for any of ``words``, the longest one where several start."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return emit(root)
+
+
+#: entries a _LexiconMemo dict keeps at most (it starts anew when full)
+_MEMO_SIZE = 100_000
+
+
+def _remember(memo: dict, key, value):
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+class _LexiconMemo:
+    """What depends on the lexicon only, remembered between texts: ``lexicon.person(name)``,
+    :meth:`_Resolver.non_person`, what a capitalised name is for :func:`_decide`, the
+    :class:`_FullNames`; and ``_name_of(token)``."""
+
+    def __init__(self, lexicon):
+        self.lexicon = lexicon
+        self.persons: dict = {}
+        self.non_persons: dict[str, bool] = {}
+        self.names: dict[str, str] = {}  # token -> _name_of(token)
+        self.kinds: dict[str, object] = {}  # name -> _GENDERED or what kind_of_no_one says
+        self._full: _FullNames | None = None
+        self._canonical = getattr(lexicon, "canonical", None)
+        self._canonical_len = len(self._canonical or ())
+
+    def fresh(self) -> bool:
+        """Are the lexicon's indexes still those this memo was made from?"""
+        canonical = getattr(self.lexicon, "canonical", None)
+        return canonical is self._canonical and len(canonical or ()) == self._canonical_len
+
+    def person(self, name: str):
+        """``lexicon.person(name)``."""
+        try:
+            return self.persons[name]
+        except KeyError:
+            return _remember(self.persons, name, self.lexicon.person(name))
+
+    def non_person(self, name: str) -> bool:
+        """Does ``name`` name something of the lexicon, and no person?"""
+        try:
+            return self.non_persons[name]
+        except KeyError:
+            entries = self.lexicon.entries_for(name) if name else []
+            return _remember(self.non_persons, name,
+                             bool(entries) and all(en.kind != "person" for en in entries))
+
+    def name_of(self, tok: str) -> str:
+        """``_name_of(tok)``."""
+        return _remember(self.names, tok, _name_of(tok))
+
+    def kind(self, name: str) -> object:
+        """``_GENDERED`` when ``_Resolver._lookup(name)`` may be a person (it depends on the
+        text), else what :meth:`kind_of_no_one` says."""
+        e = self.person(name)
+        if e is None and name.isupper() and len(name) > 1:
+            e = self.person(name.title())
+        kind = _GENDERED if e is not None and e.gender in ("m", "f") else self.kind_of_no_one(name)
+        return _remember(self.kinds, name, kind)
+
+    def kind_of_no_one(self, name: str) -> object:
+        """For a capitalised name that names no person: skipped by ``_antecedent`` (a place or
+        organisation of the lexicon, a day or month), a demonym (skipped before a lower-case
+        word), or a word that stops it."""
+        if self.non_person(name) or name.lower() in _CALENDAR:
+            return _SKIPPED
+        return _DEMONYM_WORD if _demonym(name) else _STOP
+
+    @property
+    def full_names(self) -> _FullNames | None:
+        if self._full is None:
+            entries = getattr(self.lexicon, "entries", None)
+            if entries is None:
+                return None
+            self._full = _FullNames(entries)
+        return self._full
+
+
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+#: (lexicon, its people, their number, its memo) of the last text: the common case, fast
+_LAST_MEMO: tuple = (None, None, -1, None)
+
+
+def _memo(lexicon) -> _LexiconMemo:
+    """The :class:`_LexiconMemo` of a lexicon object, anew when its entries changed."""
+    global _LAST_MEMO
+    last = _LAST_MEMO  # one tuple, replaced whole: safe with threads
+    people = lexicon.people
+    if last[0] is lexicon and last[1] is people and last[2] == len(people) and last[3].fresh():
+        return last[3]
+    memo = _memo_of(lexicon)
+    _LAST_MEMO = (lexicon, people, len(people), memo)
+    return memo
+
+
+def _memo_of(lexicon) -> _LexiconMemo:
+    key = (lexicon.people, len(lexicon.people), getattr(lexicon, "canonical", None),
+           len(getattr(lexicon, "canonical", ())))
+    try:
+        got = _MEMO.get(lexicon)
+    except TypeError:  # not weakly referable: nothing remembered between texts
+        return _LexiconMemo(lexicon)
+    if got is not None and all(a is b if isinstance(a, dict) else a == b for a, b in zip(got[0], key)):
+        return got[1]
+    memo = _LexiconMemo(lexicon)
+    _MEMO[lexicon] = (key, memo)
+    return memo
+
+
+def _pronoun_tokens(text: str) -> list[tuple[int, str, str]]:
+    """``(start, token, core)`` of every token whose core is a checked pronoun, in order."""
+    out = []
+    lower, upper = _PRONOUN_SCANS
+    found = list(lower.finditer(text))
+    i = text.find("H")  # rare: found by memchr, the pattern tried there only
+    while i >= 0:
+        m = upper.match(text, i)
+        if m is not None:
+            found.append(m)
+        i = text.find("H", i + 1)
+    for m in found:
+        t = m.start()
+        while t > 0 and text[t - 1] in _STRIP:
+            t -= 1
+        if t > 0 and text[t - 1] not in _SPACE:
+            continue  # inside a longer token: "(x)his"
+        e = m.end()
+        if e == len(text) or text[e] in _SPACE:
+            w = text[t:e]
+        else:
+            w = _WORD.match(text, t).group()
+        c = core(w).rstrip(".,;:!?")
+        if c in _PRONOUN_CORES:
+            out.append((t, w, c))
+    out.sort()
+    return out
+
+
+def _last_token_end(text: str, pos: int) -> int | None:
+    """End of the last token before ``pos`` (None when there is none)."""
+    m = _WORD_BACK.search(text, 0, pos)
+    return None if m is None else m.end()
+
+
+def _sentence_start(text: str, t: int) -> int:
+    """Where the sentence of :func:`_sentences` that holds the token starting at ``t``
+    starts: after the last line break or sentence-ending token before it, found from ``t``
+    backwards (a sentence costs its own length)."""
+    pos = hi = t
+    while True:
+        m = _TERM_BACK.search(text, 0, pos)  # the last token end that may end a sentence
+        lo = 0 if m is None else m.end()
+        nl = text.rfind("\n", lo, hi)
+        if nl >= 0:  # a line break after it: the sentence starts on that line
+            return _NEXT_TOKEN.match(text, nl + 1).start(2)
+        if m is None:
+            return _NEXT_TOKEN.match(text, 0).start(2)
+        tok = _WORD_BACK.search(text, 0, m.end())
+        if ends_sentence(tok.group()):
+            return _NEXT_TOKEN.match(text, m.end()).start(2)
+        pos = hi = tok.start()  # an abbreviation ("Mr."): look further back
+
+
+#: white space as ``\s`` of the ``regex`` module (what separates the tokens of ``_WORD``)
+_SPACE = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                   "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+# \x1c-\x1f are white space for ``str.split`` and ``re`` but not for ``regex``'s ``\s``: a text
+# with one of them is split into tokens with ``_WORD`` (slower), as :func:`_sentences` does.
+#: every possible checked pronoun (``re``: a literal first character is found fast); the
+#: characters around a pronoun token's core (space, quotes, brackets, .,;:!?) are no ``\w``
+_PRONOUN_SCANS = (re.compile(r"h(?<!\wh)(?:is|er|imself|erself)(?!\w)"),
+                  re.compile(r"H(?<!\wH)(?:is|er|imself|erself)(?!\w)"))
+_PRONOUN_CORES = frozenset(f for p in PRONOUNS for f in (p, p.title()))
+_NEXT_TOKEN = regex.compile(r"(\s*)(\S+)")
+#: the same with ``re`` (faster), for a text without \x1c-\x1f (space for ``re`` only)
+_NEXT_TOKEN_SPLIT = re.compile(r"(\s*)(\S+)")
+#: how many tokens before a pronoun ``_antecedent`` looks at
+_LOOK_BACK = 30
+_TERM_BACK = regex.compile(r"(?r)[.!?][\"'”’»)\]]*(?=\s)")
+_WORD_BACK = regex.compile(r"(?r)\S+")
+
+
+_SKIPPED, _STOP, _DEMONYM_WORD, _GENDERED = object(), object(), object(), object()
+#: a text longer than this lists its full names at once when it looks up many people
+_LONG_TEXT = 100_000
+
+
+def _decide(toks, w: str, gender: str, resolver: _Resolver) -> bool | None:
+    """Walk ``toks`` (the tokens before the pronoun token ``w``) backwards to the first
+    capitalised token that decides :meth:`PronounMismatch._antecedent`: True for a person
+    of the other gender, False for anyone else or a word that may name someone; None when
+    none decides."""
+    n = len(toks)
+    memo = resolver._memo
+    names, kinds = memo.names, memo.kinds
+    for k in range(n - 1, -1, -1):
+        tok = toks[k]
+        f = tok[0]
+        if "a" <= f <= "z" or "0" <= f <= "9":
+            continue  # its name starts with that character: not capitalised
+        name = names.get(tok)
+        if name is None:
+            name = memo.name_of(tok)
+        if not name[:1].isupper():
+            continue
+        kind = kinds.get(name)
+        if kind is None:
+            kind = memo.kind(name)
+        if kind is _GENDERED:
+            kind = resolver._lookup(name)
+            if kind is _OTHER:
+                return False
+            if kind is not None:
+                return kind.gender != gender
+            kind = memo.kind_of_no_one(name)
+        if kind is _SKIPPED:
+            continue
+        if kind is _DEMONYM_WORD:  # _not_a_name: "Russian troops"
+            if core(toks[k + 1] if k + 1 < n else w)[:1].islower():
+                continue
+        return False  # a capitalised word that may name someone else
+    return None
+
+
 class PronounMismatch(Rule):
     """``Putin … expressing her gratitude`` (Putin is male in the lexicon)."""
 
@@ -253,6 +740,32 @@ class PronounMismatch(Rule):
     description = "pronoun whose gender does not match the person it refers to"
 
     def find(self, text: str, ctx: Context) -> list[Flag]:
+        """Only the sentences of the few pronouns that can be flagged are analysed: a
+        pronoun token of the checked shape, not quoted, possessive (his/her), with a person
+        of the other gender (in the lexicon, named in full in the text) among the 30 tokens
+        before it.  Their sentences are then checked as :meth:`find_plain` checks every one."""
+        found = _pronoun_tokens(text)
+        if not found:
+            return []
+        lexicon = ctx.lexicon
+        if not getattr(lexicon, "people", None):
+            return []
+        resolver = _Resolver(text, lexicon, _memo(lexicon))
+        split = not ("\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text)
+        out: list[Flag] = []
+        sent = None  # the sentence of the last pronoun judged
+        for t, w, c in found:
+            if not self._may_flag(text, t, w, c, resolver, split):
+                continue
+            if sent is None or not sent.holds(t):
+                sent = _Sentence(text, _sentence_start(text, t), resolver)
+            flag = self._judge(sent.tokens, sent.index(t), resolver, sent)
+            if flag is not None:
+                out.append(flag)
+        return out
+
+    def find_plain(self, text: str, ctx: Context) -> list[Flag]:
+        """Every sentence checked (slow; the specification :meth:`find` is held to)."""
         if not _PRONOUN_GATE.search(text):
             return []
         lexicon = ctx.lexicon
@@ -266,54 +779,106 @@ class PronounMismatch(Rule):
             previous = sent
         return out
 
+    def _may_flag(self, text: str, t: int, w: str, c: str, resolver: _Resolver, split: bool) -> bool:
+        """Can :meth:`_check` flag the pronoun token ``w`` (at ``t``, core ``c``)?  False only
+        when it cannot: quoted in the token, no person of the other gender among the tokens
+        before it, or (his/her) not possessive."""
+        if not _QUOTE_SET.isdisjoint(w):
+            return False
+        pron = c.lower()
+        if pron in ("her", "his") and not w[-1:].isalpha():
+            return False
+        if not self._person_before(text, t, w, PRONOUNS[pron][0], resolver, split):
+            return False
+        if pron in ("her", "his"):
+            m = (_NEXT_TOKEN_SPLIT if split else _NEXT_TOKEN).match(text, t + len(w))
+            if m is None or "\n" in m.group(1) or not _possessive_word(m.group(2)):
+                return False  # the next token ends, or starts another sentence, or is no noun
+        return True
+
+    @staticmethod
+    def _person_before(text: str, t: int, w: str, gender: str, resolver: _Resolver, split: bool) -> bool:
+        """Can :meth:`_antecedent` find a person of the other gender before the pronoun at
+        ``t``?  It looks at most 30 tokens back and stops at the first capitalised token
+        (from the pronoun backwards) that names a person or may name someone; so only the
+        nearest capitalised tokens that decide are looked at.  Sentence ends are not looked
+        for: a token before the sentence start can only make this answer True, or answer
+        False where the sentence start would have stopped :meth:`_antecedent` anyway."""
+        if split:  # first the last dozen tokens: the nearest capitalised one mostly decides
+            a = max(0, t - 100)
+            nl = text.rfind("\n", a, t)
+            toks = text[a if nl < 0 else nl + 1:t].rsplit(None, 12)
+            whole = a == 0 or nl >= 0  # the piece starts at the start of its line
+            found = _decide(toks if whole and len(toks) <= 12 else toks[1:], w, gender, resolver)
+            if found is not None:
+                return found
+            if whole and len(toks) <= 12:
+                return False  # no more tokens on the line
+        back = 200
+        while True:  # the last 30 tokens before t in its line (a sentence ends at a line break)
+            a = max(0, t - back)
+            nl = text.rfind("\n", a, t)
+            seg = text[a if nl < 0 else nl + 1:t]
+            toks = seg.rsplit(None, _LOOK_BACK + 1) if split else _WORD.findall(seg)
+            if len(toks) > _LOOK_BACK or a == 0 or nl >= 0:
+                break
+            back *= 4
+        return bool(_decide(toks[-_LOOK_BACK:], w, gender, resolver))
+
     def _check(self, sent, resolver: _Resolver, previous) -> list[Flag]:
         out = []
-        for i, (s, e, w) in enumerate(sent):
-            c = core(w).rstrip(".,;:!?")
-            pron = c.lower()
-            if pron not in PRONOUNS or c not in (pron, pron.title()):
-                continue
-            gender, other = PRONOUNS[pron]
-            if any(q in w for q in _QUOTES) or _in_quotes(sent, i):
-                continue  # quoted speech: the speaker's "her" is someone else
-            if pron in ("her", "his") and not self._possessive(sent, i):
-                continue  # "thanked her", "talks with her yesterday": an object, not checked
-            found = self._antecedent(sent, i, resolver, gender)
-            if found is None:
-                continue
-            j, entry = found
-            if self._mentions(sent[:j], resolver, gender):
-                continue  # "Merkel said Putin praised her policies": her may be Merkel's
-            bound = self._bound(sent, j, i)
-            if not bound and self._mentions(previous, resolver, gender):
-                continue  # someone of that gender in the sentence before may be meant
-            name = _name_of(sent[j][2])
-            sex = "male" if entry.gender == "m" else "female"
-            sug = other if c.islower() else other.title()
-            how = ("in a clause that describes " + name) if bound else "the nearest person before it"
-            at = s + w.find(c)
-            out.append(self.flag(
-                at, at + len(c),
-                f"{c!r} does not match {name} ({entry.name}, {sex} in the lexicon), {how} in this "
-                f"sentence: was the pronoun changed in translation? Perhaps {sug!r}",
-                suggestion=sug))
+        context = _Context(sent, resolver, lambda: previous)
+        for i in range(len(sent)):
+            flag = self._judge(sent, i, resolver, context)
+            if flag is not None:
+                out.append(flag)
         return out
+
+    def _judge(self, sent, i: int, resolver: _Resolver, context: _Context) -> Flag | None:
+        """The flag for token ``i`` of ``sent`` (every token before it, and the next one when
+        the sentence goes on), or None."""
+        s, e, w = sent[i]
+        c = core(w).rstrip(".,;:!?")
+        pron = c.lower()
+        if pron not in PRONOUNS or c not in (pron, pron.title()):
+            return None
+        gender, other = PRONOUNS[pron]
+        if not _QUOTE_SET.isdisjoint(w) or context.in_quotes(i):
+            return None  # quoted speech: the speaker's "her" is someone else
+        if pron in ("her", "his") and not self._possessive(sent, i):
+            return None  # "thanked her", "talks with her yesterday": an object, not checked
+        found = self._antecedent(sent, i, resolver, gender)
+        if found is None:
+            return None
+        j, entry = found
+        if context.mentioned_before(j, gender):
+            return None  # "Merkel said Putin praised her policies": her may be Merkel's
+        bound = self._bound(sent, j, i)
+        if not bound and context.previous_mentions(gender):
+            return None  # someone of that gender in the sentence before may be meant
+        name = _name_of(sent[j][2])
+        sex = "male" if entry.gender == "m" else "female"
+        sug = other if c.islower() else other.title()
+        how = ("in a clause that describes " + name) if bound else "the nearest person before it"
+        at = s + w.find(c)
+        return self.flag(
+            at, at + len(c),
+            f"{c!r} does not match {name} ({entry.name}, {sex} in the lexicon), {how} in this "
+            f"sentence: was the pronoun changed in translation? Perhaps {sug!r}",
+            suggestion=sug)
 
     @staticmethod
     def _possessive(sent, i) -> bool:
         """``her gratitude``, ``his government``: followed by a lower-case content word."""
         if not sent[i][2][-1:].isalpha() or i + 1 >= len(sent):
             return False
-        nxt = core(sent[i + 1][2]).rstrip(".,;:!?")
-        if not nxt[:1].islower() or nxt.lower() in FUNCTION or nxt.lower() in _ADVERBS:
-            return False
-        return not (nxt.endswith("ly") and nxt not in _NOT_ADVERBS)
+        return _possessive_word(sent[i + 1][2])
 
     def _antecedent(self, sent, i, resolver: _Resolver, gender):
         """The nearest person before token ``i`` when nothing else can be the antecedent."""
         for j in range(i - 1, max(-1, i - 31), -1):
             _, _, w = sent[j]
-            if any(q in w for q in _QUOTES) or w.endswith((":", ";")) or w in ("-", "–", "—"):
+            if not _QUOTE_SET.isdisjoint(w) or w.endswith((":", ";")) or w in ("-", "–", "—"):
                 return None
             e = resolver.person(sent, j)
             if e is _OTHER:
@@ -334,16 +899,7 @@ class PronounMismatch(Rule):
     @staticmethod
     def _mentions(tokens_, resolver: _Resolver, gender: str) -> bool:
         """Do these tokens speak of someone of ``gender`` (other than as a possessor)?"""
-        for j, (_, _, w) in enumerate(tokens_):
-            c = core(w).lower().rstrip(".,;:!?")
-            if c in GENDERED[gender] and c not in ("his", "her"):
-                return True
-            e = resolver.person(tokens_, j)
-            if e is _OTHER:
-                continue
-            if e is not None and e.gender == gender and not core(w).rstrip(".,;:!?").endswith(("'s", "’s")):
-                return True
-        return False
+        return any(_mention(tokens_, j, resolver, gender) for j in range(len(tokens_)))
 
     @staticmethod
     def _bound(sent, j, i) -> bool:
@@ -384,25 +940,45 @@ the a an""".split())
 class _Resolver:
     """Which person (of the lexicon) a token names, in this document."""
 
-    def __init__(self, text: str, lexicon):
+    def __init__(self, text: str, lexicon, memo: _LexiconMemo | None = None):
         self.text = text
         self.lexicon = lexicon
         self._cache: dict[str, object] = {}
+        self._memo = _LexiconMemo(lexicon) if memo is None else memo
+        self._searches = 0  # full-text searches made by _established
+        self._found: set[str] | None = None  # the full names in a long text (_FullNames)
 
     def non_person(self, name: str) -> bool:
-        entries = self.lexicon.entries_for(name) if name else []
-        return bool(entries) and all(en.kind != "person" for en in entries)
+        return self._memo.non_person(name)
 
     def _established(self, e) -> bool:
         """The document gives the person's full name (or a multi-word variant) somewhere."""
+        if self._found is None and len(self.text) > _LONG_TEXT:
+            self._searches += 1
+            if self._searches > 8:  # many people in a long text: list its full names at once
+                full = self._memo.full_names
+                if full is not None:
+                    self._full_names = full.names
+                    self._found = full.found(self.text)
+        if self._found is not None:
+            return self._holds(e.name) or any(" " in v and self._holds(v) for v in e.variants)
         if e.name in self.text:
             return True
         return any(" " in v and v in self.text for v in e.variants)
 
+    def _holds(self, name: str) -> bool:
+        """``name in self.text``, from the full names found."""
+        if name in self._full_names:
+            return name in self._found
+        return name in self.text
+
     def person(self, toks, j):
         """The lexicon person ``toks[j]`` names; ``_OTHER`` for another person with that name;
         None when it names no one known."""
-        name = _name_of(toks[j][2])
+        w = toks[j][2]
+        if "a" <= w[0] <= "z":  # the name starts with that letter: no one
+            return None
+        name = _name_of(w)
         if not name or not name[0].isupper():
             return None
         e = self._lookup(name)
@@ -416,12 +992,15 @@ class _Resolver:
                     return _OTHER
         return e
 
+    def _person(self, name: str):
+        return self._memo.person(name)
+
     def _lookup(self, name: str):
         if name in self._cache:
             return self._cache[name]
-        e = self.lexicon.person(name)
+        e = self._person(name)
         if e is None and name.isupper() and len(name) > 1:
-            e = self.lexicon.person(name.title())
+            e = self._person(name.title())
         if e is not None and (e.gender not in ("m", "f") or not self._established(e)):
             e = _OTHER if e.gender in ("m", "f") else None
         self._cache[name] = e
@@ -438,7 +1017,12 @@ def _not_a_name(word: str, nxt: str) -> bool:
     (``Russian troops``)."""
     if word.lower() in _CALENDAR:
         return True
-    return bool(_DEMONYM.fullmatch(word)) and core(nxt)[:1].islower()
+    return _demonym(word) and core(nxt)[:1].islower()
+
+
+@lru_cache(maxsize=4096)
+def _demonym(word: str) -> bool:
+    return bool(_DEMONYM.fullmatch(word))
 
 
 _ADVERBS = frozenset("""yesterday today tomorrow tonight now again too also back home there here

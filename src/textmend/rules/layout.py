@@ -53,6 +53,7 @@ _TOKEN = re.compile(r"[^\s]+")
 #: a word that can be part of a heading: letters/digits with inner hyphens, apostrophes, &
 _HEADWORD = re.compile(r"[^\W_](?:[\w'’&.-]*[^\W_])?|&", re.UNICODE)
 _STRIP = "\"'“”‘’«»()[]{}"
+_STRIP_SET = frozenset(_STRIP) | {""}  # "": an empty word (whose core is empty)
 
 #: words that cannot end a headline or heading: articles, prepositions, conjunctions,
 #: auxiliaries, possessives
@@ -146,6 +147,8 @@ def core(word: str) -> str:
 
 
 def is_cap(word: str) -> bool:
+    if word[:1] not in _STRIP_SET:  # (the common case, without the strip)
+        return word[:1].isupper()
     w = core(word)
     return bool(w) and w[0].isupper()
 
@@ -157,6 +160,8 @@ def is_title(word: str) -> bool:
 
 
 def is_lower(word: str) -> bool:
+    if word[:1] not in _STRIP_SET:  # (the common case, without the strip)
+        return word[:1].islower()
     w = core(word)
     return bool(w) and w[0].islower()
 
@@ -168,8 +173,11 @@ def is_headword(word: str) -> bool:
 def tokens(text: str, start: int = 0, end: int | None = None, limit: int | None = None) -> list[Tok]:
     """Whitespace tokens of ``text[start:end]`` (at most ``limit``) with their offsets."""
     end = len(text) if end is None else end
-    it = (Tok(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end))
-    return list(islice(it, limit)) if limit is not None else list(it)
+    found = _TOKEN.finditer(text, start, end)
+    if limit is not None:
+        found = islice(found, limit)
+    new = tuple.__new__  # Tok(...) without the Python-level __new__ of a NamedTuple
+    return [new(Tok, (m.start(), m.end(), m.group())) for m in found]
 
 
 def line_end(text: str, pos: int, limit: int | None = None) -> int:
@@ -191,6 +199,8 @@ def is_abbreviation(word: str) -> bool:
 
 def ends_sentence(word: str) -> bool:
     """Does this token end a sentence (``pleasure.``, ``said.”``, ``why?``)?"""
+    if word[-1:] not in _TERMINAL_CHARS:  # what a terminator (and its closers) ends with
+        return False
     m = _TERMINATOR.search(word)
     if not m or m.end() != len(word):
         return False
