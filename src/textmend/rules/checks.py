@@ -48,6 +48,7 @@ from pathlib import Path
 import regex
 
 from ..edits import Flag
+from ..evidence import cap_tokens
 from .base import Context, Rule
 from .layout import _STRIP, FUNCTION, core, ends_sentence
 
@@ -516,6 +517,10 @@ def _remember(memo: dict, key, value):
     return value
 
 
+#: a word as :func:`textmend.evidence.cap_tokens` finds it when it opens a name with a capital
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
 class _LexiconMemo:
     """What depends on the lexicon only, remembered between texts: ``lexicon.person(name)``,
     :meth:`_Resolver.non_person`, what a capitalised name is for :func:`_decide`, the
@@ -530,6 +535,50 @@ class _LexiconMemo:
         self._full: _FullNames | None = None
         self._canonical = getattr(lexicon, "canonical", None)
         self._canonical_len = len(self._canonical or ())
+        self._first_words: frozenset[str] | None = None
+        self._whole: tuple[str, ...] = ()
+        self._ending: dict[str, tuple[str, ...]] = {}
+        self._ending_len = 0
+        self._ending_prefixes: frozenset[str] = frozenset()
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        """:meth:`_Resolver._established` needs the full name (or a multi-word variant) of
+        a person of known gender in the text.  Of each such name, the first word that starts
+        with a capital and does not end the name: a text with none of them among its
+        capitalised tokens (:func:`~textmend.evidence.cap_tokens`) has nothing to flag
+        (see :meth:`may_name` for the other names)."""
+        if self._first_words is None:
+            keys, ending, whole = set(), {}, set()
+            for e in self.lexicon.entries:
+                if e.kind != "person" or e.gender not in ("m", "f"):
+                    continue
+                for n in (e.name, *(v for v in e.variants if " " in v)):
+                    key = next((m for m in _NAME_WORD.finditer(n) if m.group()[:1].isupper()), None)
+                    if key is None:
+                        whole.add(n)
+                    elif key.end() < len(n):
+                        keys.add(key.group())
+                    else:  # "Akihito", "koning Filip": the text may go on with letters
+                        ending.setdefault(key.group(), set()).add(n)
+            self._first_words = frozenset(keys)
+            self._whole = tuple(sorted(whole))
+            self._ending = {k: tuple(sorted(v)) for k, v in ending.items()}
+            self._ending_len = min(map(len, ending), default=0)
+            self._ending_prefixes = frozenset(k[:self._ending_len] for k in ending)
+        return self._first_words
+
+    def may_name(self, tokens: set[str], text: str) -> bool:
+        """Could ``text`` (with these capitalised tokens) hold a full name of a person of known
+        gender?  False is certain; True means: look."""
+        if not tokens.isdisjoint(self.first_words):
+            return True
+        n = self._ending_len
+        if n and not self._ending_prefixes.isdisjoint({t[:n] for t in tokens}):
+            for key, names in self._ending.items():
+                if key in text and any(name in text for name in names):
+                    return True
+        return any(name in text for name in self._whole)
 
     def fresh(self) -> bool:
         """Are the lexicon's indexes still those this memo was made from?"""
@@ -744,13 +793,17 @@ class PronounMismatch(Rule):
         pronoun token of the checked shape, not quoted, possessive (his/her), with a person
         of the other gender (in the lexicon, named in full in the text) among the 30 tokens
         before it.  Their sentences are then checked as :meth:`find_plain` checks every one."""
-        found = _pronoun_tokens(text)
-        if not found:
-            return []
         lexicon = ctx.lexicon
         if not getattr(lexicon, "people", None):
             return []
-        resolver = _Resolver(text, lexicon, _memo(lexicon))
+        memo = _memo(lexicon)
+        tokens = cap_tokens(ctx, text)
+        if tokens is not None and not memo.may_name(tokens, text):
+            return []  # no gendered person's full name (or multi-word variant) is here
+        found = _pronoun_tokens(text)
+        if not found:
+            return []
+        resolver = _Resolver(text, lexicon, memo)
         split = not ("\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text)
         out: list[Flag] = []
         sent = None  # the sentence of the last pronoun judged
