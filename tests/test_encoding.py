@@ -135,8 +135,9 @@ def test_encoding_rules_contract(text):
 
 def test_clean_news_typography_never_reaches_ftfy(monkeypatch):
     calls = []
-    real = ftfy.fix_and_explain
+    real, ours = ftfy.fix_and_explain, encoding.fix_and_explain
     monkeypatch.setattr(ftfy, "fix_and_explain", lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(encoding, "fix_and_explain", lambda *a, **k: calls.append(a) or ours(*a, **k))
     text = ("\u201cWe won\u2019t,\u201d said Jos\u00e9 Mar\u00eda \u2014 in S\u00e3o Paulo \u2014 "
             "after a \u00a35m, \u20ac6m deal\u2026 na\u00efve caf\u00e9s, 25\u00b0C.\n") * 3
     rule = encoding.Encoding()
@@ -182,3 +183,63 @@ def test_word_mojibake_never_fires_on_real_place_names():
     both = Pipeline(select=["TM1"]).mend(damaged).split("\n")
     ftfy_only = ENC.mend(damaged).split("\n")
     assert sum(a == b for a, b in zip(both, hard)) > sum(a == b for a, b in zip(ftfy_only, hard)) + 30
+
+
+# -- the fast paths are ftfy's own results -----------------------------------------------
+
+_FIXER_ALPHABET = _BADNESS_ALPHABET + list("&;#<x1\x1b[m\x07\x00\u0301\ufb01\uff21\uff06\u3000\ud800\udc00\x85")
+_CONFIGS = [encoding.Encoding.config, encoding.Encoding.config_html,
+            ftfy.TextFixerConfig(explain=True, fix_line_breaks=True, uncurl_quotes=True)]
+
+
+@given(st.one_of(st.text(alphabet=st.sampled_from(_FIXER_ALPHABET), max_size=40), mojibake_line,
+                 st.text().map(mojibake)))
+def test_fix_and_explain_is_ftfys(text):
+    """textmend's loop over ftfy's fixers skips a fixer only when it would change nothing."""
+    for config in _CONFIGS:
+        want = ftfy.fix_and_explain(text, config)
+        got = encoding.fix_and_explain(text, config)
+        assert (got[0], list(got[1])) == (want.text, list(want.explanation))
+
+
+@given(st.lists(st.tuples(st.integers(0, 120), st.text(alphabet=st.sampled_from(_BADNESS_ALPHABET),
+                                                        max_size=6)), max_size=8))
+def test_badness_at_any_length_equals_ftfy(pieces):
+    text = "".join("x y." * (n // 4) + piece for n, piece in pieces)
+    assert encoding.is_bad(text) == ftfy.badness.is_bad(text)
+
+
+@given(st.lists(st.sampled_from(_FIXER_ALPHABET + ["\n", "ab ", "\u00e9", "\u2019"]), max_size=80).map("".join))
+def test_candidate_segments_cover_what_ftfy_changes(text):
+    segments = encoding.candidate_segments(text)
+    assert segments == sorted(segments)
+    covered = set()
+    for s, e in segments:
+        covered.update(range(s, e))
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if encoding.needs_ftfy(line):
+            assert pos in covered, (line, segments)
+        pos += len(line)
+
+
+_WORD_PARTS = ["Erdo\u011fan", "S\u00e3o", "\u0141\u00f3d\u017a", "na\u00efve", "x", "ab", "\u00c4", "\u00c5",
+               "\u00d7", "\u00f7", "\u0178", "\u2019", " ", "\n", ".", "1", "_", "\u0160"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_WORD_PARTS), st.booleans()), max_size=25))
+def test_word_mojibake_looks_at_every_word_that_can_be_mojibake(parts):
+    text = "".join(mojibake(w) if damage else w for w, damage in parts)
+    rule = encoding.WordMojibake()
+    got = [m.span() for m in rule._words(text, 0, len(text))]
+    every = [m for m in rule._word.finditer(text)]
+    assert set(got) <= {m.span() for m in every} and got == sorted(got)
+    need = {m.span() for m in every if encoding._PAIR.search(m.group())}
+    assert need <= set(got)
+
+
+def test_common_prefix_and_suffix():
+    assert encoding._common_prefix("abcdef", "abcxef", 6) == 3
+    assert encoding._common_suffix("abcdef", "abcxef", 3) == 2
+    assert encoding._common_prefix("", "abc", 0) == 0
+    assert encoding._common_suffix("aaa", "aaaa", 3) == 3

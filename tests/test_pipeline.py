@@ -165,3 +165,89 @@ def test_long_line_does_not_crash():
     text = ("word " * 20000) + "two -day" + "x" * 100000
     r = textmend.explain(text)
     assert apply_edits(text, r.edits) == r.text
+
+
+# -- cheap passes: what the pipeline may skip, and what it must not --------------------
+
+class _Counting(Rule):
+    """Uppercases the first "x"; counts the texts it is run on."""
+
+    code = "X030"
+
+    def __init__(self):
+        self.seen = []
+
+    def find(self, text, ctx):
+        self.seen.append(text)
+        i = text.find("x")
+        return [self.edit(i, i + 1, "X")] if i >= 0 else []
+
+
+class _Watcher(Rule):
+    """Flags every "X"; counts the texts it is run on."""
+
+    code = "X031"
+
+    def __init__(self, deterministic=True):
+        self.seen = []
+        self.deterministic = deterministic
+
+    def find(self, text, ctx):
+        self.seen.append(text)
+        return [self.flag(i, i + 1, "an X") for i, c in enumerate(text) if c == "X"]
+
+
+def test_a_rule_is_not_run_again_on_the_text_it_has_seen():
+    first, later = _Counting(), _Watcher()
+    r = Pipeline([first, later]).explain("a x b x")
+    assert r.text == "a X b X"
+    # pass 1: "a x b x" -> "a X b x"; pass 2: -> "a X b X"; pass 3 changes nothing
+    assert first.seen == ["a x b x", "a X b x", "a X b X"]
+    # the watcher sees each text once; in pass 3 it would see the text it saw in pass 2
+    assert later.seen == ["a X b x", "a X b X"]
+    assert [(f.start, f.end) for f in r.flags] == [(2, 3), (6, 7)]
+
+
+def test_a_rule_with_state_is_run_in_every_pass():
+    first, later = _Counting(), _Watcher(deterministic=False)
+    r = Pipeline([first, later]).explain("a x b x")
+    assert later.seen == ["a X b x", "a X b X", "a X b X"]
+    assert [(f.start, f.end) for f in r.flags] == [(2, 3), (6, 7)]
+
+
+def test_a_generator_result_is_read_once_and_reused():
+    def exclaim(text, ctx):
+        yield from (Edit(i, i + 1, "!", "G1") for i, c in enumerate(text) if c == "?")
+
+    def hyphen(text, ctx):
+        i = text.find(" - ")
+        return [Edit(i, i + 3, "-", "G2")] if i >= 0 else []
+
+    p = Pipeline([hyphen, exclaim])
+    r = p.explain("a - b? c?")
+    assert r.text == "a-b! c!"
+    assert apply_edits("a - b? c?", r.edits) == r.text
+    assert p.mend(r.text) == r.text
+
+
+def test_a_text_without_edits_has_no_chunks():
+    trace = Trace("nothing to do")
+    trace.apply([])
+    assert trace.edits() == [] and trace.text == "nothing to do" and not trace.changed
+    span = trace.mapper()
+    assert [span(s, e) for s, e in [(0, 3), (5, 5), (10, 40), (40, 50)]] == [(0, 3), (5, 5), (10, 13), (13, 13)]
+
+
+def test_many_edits_in_one_chunk():
+    # one rule, one long line, an edit every few characters: chunks are split, not copied,
+    # so this is linear (it used to copy the rest of the line for every edit)
+    n = 20_000
+    text = "&amp;" * n
+    r = Pipeline(select=["TM101"]).explain(text)
+    assert r.text == "&" * n and len(r.edits) == n
+    assert apply_edits(text, r.edits) == r.text
+    trace = Trace("ab" * n)
+    trace.apply([Edit(i, i + 1, "A", "R") for i in range(0, 2 * n, 2)])
+    trace.apply([Edit(i, i, "-", "S") for i in range(1, 2 * n, 4)])
+    assert trace.text == ("A-b" + "Ab") * (n // 2)
+    assert apply_edits("ab" * n, trace.edits()) == trace.text

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textmend import Pipeline, apply_edits
+from textmend import Pipeline, apply_edits, protect
 from textmend.protect import LanguageGuard, LineIndex, looks_foreign, protected_spans
+from textmend.rules import spacing
 
 from .properties import check_contract
 from .strategies import any_text, ascii_prose
@@ -171,3 +172,60 @@ def test_protected_spans_examples():
         "https://example.com/a.b", "a.b@ex.org", "#Tag", "`x = 1`", "<MER.N>", "report.pdf",
         "bbc.co.uk/news"]
     assert protected_spans("the summit.Diplomats said, country&#39;s") == []
+
+
+# -- the fast paths give what the plain scans give ---------------------------------------
+
+_KIND_TOKENS = ["a", "b", "Z", "0", "_", ".", "+", "-", "@", "#", "&", "`", "```", "<", ">", "/", ":",
+                "://", "http", "https", "HTTPS", "ftp", "f\u0131le", "www", "wWw", "WWW", "ww", "W", " ",
+                "\n", "\u00e9", "\u017f", "x.com", "a.b@c.de", "@user", "<MER.N>", "<br/>", "'", "=", "\u00b2"]
+
+
+@given(st.lists(st.sampled_from(_KIND_TOKENS), max_size=40).map("".join))
+def test_each_kind_of_protected_span_is_its_patterns_finditer(text):
+    for kind, (needles, pattern) in enumerate(protect._KINDS):
+        if any(n in text for n in needles):
+            assert protect._kind_spans(text, kind, pattern) == [m.span() for m in pattern.finditer(text)]
+
+
+def test_mail_spans_after_long_runs():
+    text = "x" * 300 + "@ab.cd " + "y" * 300 + "@" + " @z a@b.c a@ @@q"
+    assert protect._mail(text) == [m.span() for m in protect._MAIL.finditer(text)]
+
+
+def _looks_foreign_reference(s):
+    words = protect._WORD.findall(s)
+    en = fo = non_ascii = 0
+    for w in words:
+        if w.lower() in protect._ENGLISH:
+            en += 1
+        elif w in protect._FOREIGN:
+            fo += 1
+        non_ascii += not w.isascii()
+    return (fo >= 2 and fo > 2 * en) or (en == 0 and len(words) >= 2 and non_ascii * 2 > len(words))
+
+
+_LANG_WORDS = sorted(protect._ENGLISH | protect._FOREIGN) + [
+    "Le", "THE", "DER", "\u0130stanbul", "x\u00b2", "S\u00e3o", "\u2019", "\u201c", "\u2014", "\u0663", "\u0301",
+    "caf\u00e9", "\u212a", ",", "1"]
+
+
+@given(st.lists(st.sampled_from(_LANG_WORDS), max_size=60).map(" ".join))
+def test_looks_foreign_fast_path(text):
+    assert looks_foreign(text) == _looks_foreign_reference(text)
+
+
+@given(st.text(alphabet="ab\n\r ", max_size=30), st.integers(-2, 35))
+def test_line_index_matches_a_scan(text, pos):
+    ls = text.rfind("\n", 0, max(pos, 0)) + 1 if pos > 0 else 0
+    le = text.find("\n", max(pos, 0))
+    assert LineIndex(text).bounds(pos) == (ls, len(text) if le < 0 else le)
+
+
+@given(st.lists(st.sampled_from(["a", "B", "z", "0", "9", "-", "--", " ", "\u00e9", "_", "\n", "x1", "a-", "-a"]),
+                max_size=40).map("".join))
+def test_compounds_from_hyphens(text):
+    assert spacing._compounds(text) == re.findall(r"([A-Za-z0-9]+)-([A-Za-z]+)", text)
+    long = "a" * 200 + text
+    assert spacing._compounds(long) == re.findall(r"([A-Za-z0-9]+)-([A-Za-z]+)", long)
+

@@ -20,73 +20,110 @@ from .rules.base import Context, FunctionRule, Rule, matches_code
 
 
 class _Chunk:
-    __slots__ = ("ostart", "oend", "text", "edit")
+    """A piece of the current text: ``original[ostart:oend]`` copied (``text`` is None, so a
+    split costs O(1), not a copy of the rest), or the ``text`` an ``edit`` wrote for it."""
 
-    def __init__(self, ostart: int, oend: int, text: str, edit: Edit | None = None):
-        self.ostart, self.oend, self.text, self.edit = ostart, oend, text, edit
+    __slots__ = ("ostart", "oend", "n", "text", "edit")
+
+    def __init__(self, ostart: int, oend: int, n: int, text: str | None = None, edit: Edit | None = None):
+        self.ostart, self.oend, self.n, self.text, self.edit = ostart, oend, n, text, edit
+
+
+def _copied(ostart: int, oend: int) -> _Chunk:
+    return _Chunk(ostart, oend, oend - ostart)
 
 
 class Trace:
-    """The current text of a pipeline run and how it maps back to the original."""
+    """The current text of a pipeline run and how it maps back to the original.
+
+    Costs nothing until the first edit: the chunks are built then.  Applying ``k`` edits to
+    a text of ``n`` characters costs O(n + k) (chunks split in O(1)).
+    """
+
+    __slots__ = ("original", "text", "_chunks")
 
     def __init__(self, original: str):
         self.original = original
         self.text = original
-        self.chunks: list[_Chunk] = [_Chunk(0, len(original), original)]
+        self._chunks: list[_Chunk] | None = None  # None: no edit yet (one copied chunk)
+
+    @property
+    def chunks(self) -> list[_Chunk]:
+        if self._chunks is None:
+            self._chunks = [_copied(0, len(self.original))]
+        return self._chunks
+
+    @property
+    def changed(self) -> bool:
+        """True once any edit was applied (the text may still equal the original)."""
+        return self._chunks is not None and (len(self._chunks) > 1 or self._chunks[0].edit is not None)
 
     # -- applying one rule's edits ------------------------------------------------
     def apply(self, edits: Sequence[Edit]) -> None:
         """Apply edits given in *current* coordinates (sorted, non-overlapping)."""
         if not edits:
             return
+        chunks = self.chunks
         groups = self._grouped(edits)
         out: list[_Chunk] = []
-        chunks = self.chunks
+        append = out.append
         n = len(chunks)
         i = 0
         head = chunks[0] if n else None
+        hn = head.n if n else 0
         cpos = 0  # current-text start of ``head``
-
-        def advance() -> None:
-            nonlocal i, head, cpos
-            cpos += len(head.text)
-            i += 1
-            head = chunks[i] if i < n else None
+        merge = self._merge
 
         for s, e, replacement, ed in groups:
             # 1. everything that ends at or before s stays as it is
-            while head is not None and cpos + len(head.text) <= s and not (len(head.text) == 0 and cpos == s and s < e):
-                out.append(head)
-                advance()
+            while head is not None and cpos + hn <= s and not (hn == 0 and cpos == s and s < e):
+                append(head)
+                cpos += hn
+                i += 1
+                if i < n:
+                    head = chunks[i]
+                    hn = head.n
+                else:
+                    head = None
             absorbed: list[Edit] = []
             if head is None:
                 ostart = oend = len(self.original)
             else:
                 if cpos < s:  # only a copied chunk can start before s (groups cover edited ones)
                     k = s - cpos
-                    out.append(_Chunk(head.ostart, head.ostart + k, head.text[:k]))
-                    head = _Chunk(head.ostart + k, head.oend, head.text[k:])
+                    split = head.ostart + k
+                    append(_Chunk(head.ostart, split, k))
+                    head = _Chunk(split, head.oend, hn - k)
+                    hn -= k
                     cpos = s
                 ostart = oend = head.ostart
                 # 2. consume every chunk that overlaps [s, e)
-                while head is not None and (cpos < e or (len(head.text) == 0 and cpos == e and s < e)):
-                    hend = cpos + len(head.text)
-                    if head.edit is None and hend > e:  # split: consume up to e, keep the rest
+                while head is not None and (cpos < e or (hn == 0 and cpos == e and s < e)):
+                    if head.edit is None and cpos + hn > e:  # split: consume up to e, keep the rest
                         k = e - cpos
                         oend = head.ostart + k
-                        head = _Chunk(oend, head.oend, head.text[k:])
+                        head = _Chunk(oend, head.oend, hn - k)
+                        hn -= k
                         cpos = e
                         break
                     if head.edit is not None:
                         absorbed.append(head.edit)
                     oend = head.oend
-                    advance()
-            out.append(_Chunk(ostart, oend, replacement, self._merge(ed, absorbed)))
-        while head is not None:
-            out.append(head)
-            advance()
-        self.chunks = out
-        self.text = "".join(c.text for c in out)
+                    cpos += hn
+                    i += 1
+                    if i < n:
+                        head = chunks[i]
+                        hn = head.n
+                    else:
+                        head = None
+            append(_Chunk(ostart, oend, len(replacement), replacement,
+                          merge(ed, absorbed) if absorbed else ed))
+        if head is not None:
+            append(head)
+            out.extend(chunks[i + 1:])
+        self._chunks = out
+        original = self.original
+        self.text = "".join([original[c.ostart:c.oend] if c.text is None else c.text for c in out])
 
     def _grouped(self, edits: Sequence[Edit]) -> list[tuple[int, int, str, Edit]]:
         """Widen each edit to whole earlier edits it touches; join edits that then overlap.
@@ -98,28 +135,38 @@ class Trace:
         pos = 0
         for c in self.chunks:
             if c.edit is not None:
-                spans.append((pos, pos + len(c.text)))
-            pos += len(c.text)
-        starts = [a for a, _ in spans]
+                spans.append((pos, pos + c.n))
+            pos += c.n
         text = self.text
         groups: list[list] = []  # [S, E, [edits]]
-        for ed in edits:
-            s, e = ed.start, ed.end
-            k = bisect.bisect_left(starts, e if e > s else s + 1) - 1
-            while k >= 0:
-                a, b = spans[k]
-                if b <= s and not (a == b == s and s < e):
-                    if b < s or a < b:
-                        break
-                if (a < e and s < b) or (a < s < b):
-                    s, e = min(s, a), max(e, b)
-                k -= 1
-            if groups and s < groups[-1][1]:
-                g = groups[-1]
-                g[0], g[1] = min(g[0], s), max(g[1], e)
-                g[2].append(ed)
-            else:
-                groups.append([s, e, [ed]])
+        if not spans:  # nothing edited yet: only edits that overlap each other are joined
+            for ed in edits:
+                s, e = ed.start, ed.end
+                if groups and s < groups[-1][1]:
+                    g = groups[-1]
+                    g[0], g[1] = min(g[0], s), max(g[1], e)
+                    g[2].append(ed)
+                else:
+                    groups.append([s, e, [ed]])
+        else:
+            starts = [a for a, _ in spans]
+            for ed in edits:
+                s, e = ed.start, ed.end
+                k = bisect.bisect_left(starts, e if e > s else s + 1) - 1
+                while k >= 0:
+                    a, b = spans[k]
+                    if b <= s and not (a == b == s and s < e):
+                        if b < s or a < b:
+                            break
+                    if (a < e and s < b) or (a < s < b):
+                        s, e = min(s, a), max(e, b)
+                    k -= 1
+                if groups and s < groups[-1][1]:
+                    g = groups[-1]
+                    g[0], g[1] = min(g[0], s), max(g[1], e)
+                    g[2].append(ed)
+                else:
+                    groups.append([s, e, [ed]])
         out = []
         for S, E, eds in groups:
             if len(eds) == 1 and eds[0].start == S and eds[0].end == E:
@@ -149,12 +196,23 @@ class Trace:
     # -- mapping current spans back to the original --------------------------------
     def mapper(self) -> Callable[[int, int], tuple[int, int]]:
         """Return a function mapping a current span to an original span."""
+        if self._chunks is None or (len(self._chunks) == 1 and self._chunks[0].edit is None):
+            total = len(self.original)  # nothing edited: the identity (clamped at the end)
+
+            def same(s: int, e: int) -> tuple[int, int]:
+                a = s if s < total else total
+                if e > s:
+                    b = e if e < total else total
+                    return a, (b if b > a else a)
+                return a, a
+
+            return same
         starts: list[int] = []
         pos = 0
-        for c in self.chunks:
+        for c in self._chunks:
             starts.append(pos)
-            pos += len(c.text)
-        chunks = self.chunks
+            pos += c.n
+        chunks = self._chunks
         total = pos
 
         def one(p: int, left: bool) -> int:
@@ -182,14 +240,22 @@ class Trace:
         return span
 
     def edits(self) -> list[Edit]:
+        if self._chunks is None:
+            return []
         out = []
-        for c in self.chunks:
-            if c.edit is None:
+        original = self.original
+        for c in self._chunks:
+            ed = c.edit
+            if ed is None:
                 continue
-            before = self.original[c.ostart:c.oend]
+            before = original[c.ostart:c.oend]
             if before == c.text:
                 continue
-            out.append(replace(c.edit, start=c.ostart, end=c.oend, replacement=c.text, original=before))
+            if type(ed) is Edit:
+                out.append(Edit(c.ostart, c.oend, c.text, ed.rule, ed.name, ed.safety, ed.message,
+                                ed.confidence, before))
+            else:
+                out.append(replace(ed, start=c.ostart, end=c.oend, replacement=c.text, original=before))
         return out
 
 
@@ -286,33 +352,50 @@ class Pipeline:
         trace = Trace(text)
         flags: list[Flag] = []
         suggestions: list[Edit] = []
-        ctx = Context(self, text)
+        # what each rule found in the last pass, and in which text: a rule that sees the same
+        # text again (no rule changed it since) finds the same, so it is not run again
+        seen: list[tuple[str, Any] | None] = [None] * len(self.rules)
+        ctx = None
         for _ in range(self.max_passes):
             before = trace.text
-            self._pass(trace, ctx, flags, suggestions)
+            last, ctx = ctx, Context(self, text)
+            if last is not None:  # the protected spans of the text the last pass ended with
+                ctx._prot_text, ctx._prot = last._prot_text, last._prot
+            self._pass(trace, ctx, flags, suggestions, seen)
             if trace.text == before:
                 break  # a pass that changes nothing: the result is stable (idempotent)
-            ctx = Context(self, text)
-        flags = list({(f.start, f.end, f.rule): f for f in flags}.values())
-        suggestions = list({(e.start, e.end, e.rule, e.replacement): e for e in suggestions}.values())
-        flags.sort(key=lambda f: (f.start, f.end, f.rule))
-        suggestions.sort(key=lambda e: (e.start, e.end, e.rule))
+        if flags:
+            flags = list({(f.start, f.end, f.rule): f for f in flags}.values())
+            flags.sort(key=lambda f: (f.start, f.end, f.rule))
+        if suggestions:
+            suggestions = list({(e.start, e.end, e.rule, e.replacement): e for e in suggestions}.values())
+            suggestions.sort(key=lambda e: (e.start, e.end, e.rule))
         return Result(text=trace.text, edits=trace.edits(), flags=flags,
                       suggestions=suggestions, original=text)
 
-    def _pass(self, trace: Trace, ctx: Context, flags: list[Flag], suggestions: list[Edit]) -> None:
+    def _pass(self, trace: Trace, ctx: Context, flags: list[Flag], suggestions: list[Edit],
+              seen: list[tuple[str, Any] | None] | None = None) -> None:
         """Run every rule once over the current text of ``trace``."""
         text = trace.original
-        for rule in self.rules:
+        filtering = bool(self._select or self._ignore)
+        for i, rule in enumerate(self.rules):
             current = trace.text
             ctx.text = current
-            found = rule.find(current, ctx)
+            last = seen[i] if seen is not None else None
+            if last is not None and last[0] == current and rule.deterministic:
+                found = last[1]
+            else:
+                found = rule.find(current, ctx)
+                if found and not isinstance(found, (list, tuple)):
+                    found = list(found)  # a generator: it can be read only once
+                if seen is not None:
+                    seen[i] = (current, found)
             if not found:
                 continue
             edits: list[Edit] = []
             new_flags: list[Flag] = []
             for item in found:
-                if self._select or self._ignore:  # rules with sub-codes: filter each finding
+                if filtering:  # rules with sub-codes: filter each finding
                     if self._ignore and any(matches_code(item.rule, s) for s in self._ignore):
                         continue
                     if self._select and item.rule != rule.code and not any(
@@ -324,9 +407,14 @@ class Pipeline:
                 if spans:
                     edits = [e for e in edits if not _overlaps(spans, e.start, e.end)]
                     new_flags = [f for f in new_flags if not _overlaps(spans, f.start, f.end)]
+            if not edits and not new_flags:
+                continue
             edits = _non_overlapping(edits, len(current))
-            apply_now = edits if self.unsafe_fixes else [e for e in edits if e.safety == SAFE]
-            held = [] if self.unsafe_fixes else [e for e in edits if e.safety != SAFE]
+            if self.unsafe_fixes:
+                apply_now, held = edits, []
+            else:
+                apply_now = [e for e in edits if e.safety == SAFE]
+                held = [e for e in edits if e.safety != SAFE] if len(apply_now) < len(edits) else []
             if new_flags or held:
                 span = trace.mapper()
                 for f in new_flags:

@@ -13,25 +13,130 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
+
+import regex
+
+_PLUS_ONE = (1).__add__
 
 # Each kind of span has a pattern that starts on its own distinctive character, and runs
 # only when that character is in the text: prose pays a few substring tests, not a regex
 # that tries nine alternatives at every position.
 _TLDS = "com|org|net|gov|edu|io|co|uk|de|fr|ru|cn|eu|info|int"
 _EXTS = "txt|md|py|js|html?|json|csv|pdf|docx?|xlsx?|png|jpe?g|gif|zip|exe"
+_URL = re.compile(r"\b(?:https?|ftp|file)://[^\s<>\"'`]+", re.I)
+_WWW = re.compile(r"\bwww\d?\.[^\s<>\"'`]+", re.I)
+_MAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|(?<![\w@])@\w{1,30}")
+_HASHTAG = re.compile(r"(?<![\w&#])#\w+")
+_CODE = re.compile(r"```.*?```|`[^`\n]+`", re.S)
+_TAG = re.compile(r"<[A-Za-z/][\w.&$/=-]{0,30}>")
 _KINDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     # URLs
-    (("://",), re.compile(r"\b(?:https?|ftp|file)://[^\s<>\"'`]+", re.I)),
-    (("www", "WWW", "Www"), re.compile(r"\bwww\d?\.[^\s<>\"'`]+", re.I)),
+    (("://",), _URL),
+    (("www", "WWW", "Www"), _WWW),
     # e-mail addresses and @handles
-    (("@",), re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|(?<![\w@])@\w{1,30}")),
+    (("@",), _MAIL),
     # #hashtags
-    (("#",), re.compile(r"(?<![\w&#])#\w+")),
+    (("#",), _HASHTAG),
     # fenced and inline code
-    (("`",), re.compile(r"```.*?```|`[^`\n]+`", re.S)),
+    (("`",), _CODE),
     # tickers and tags: <MER.N>, <br/>
-    (("<",), re.compile(r"<[A-Za-z/][\w.&$/=-]{0,30}>")),
+    (("<",), _TAG),
 )
+
+
+# The patterns above have no literal prefix, so ``finditer`` tries every position of the
+# text (30-90 ns a character).  Each match is anchored near its needle, though: the finders
+# below give exactly the spans of ``pattern.finditer(text)`` but try the pattern only there.
+def _anchored(text: str, pattern: re.Pattern[str], needle: str, before: int, after: int) -> list[tuple[int, int]]:
+    """``pattern.finditer`` spans, for a pattern whose every match starts ``after`` to ``before``
+    characters before an occurrence of ``needle`` (occurrences at least ``before - after + 1``
+    apart, so candidate starts come in order)."""
+    out: list[tuple[int, int]] = []
+    find, match = text.find, pattern.match
+    pos = 0
+    q = find(needle)
+    while q >= 0:
+        for st in range(max(pos, q - before), q - after + 1):
+            m = match(text, st)
+            if m is not None:
+                out.append(m.span())
+                pos = m.end()
+                break
+        q = find(needle, max(q + 1, pos + after))
+    return out
+
+
+def _www(text: str) -> list[tuple[int, int]]:
+    """``_WWW.finditer`` spans: every match starts on a "www" in any case."""
+    starts: set[int] = set()
+    for two in ("ww", "wW", "Ww", "WW"):
+        q = text.find(two)
+        while q >= 0:
+            if text[q + 2:q + 3] in ("w", "W"):
+                starts.add(q)
+            q = text.find(two, q + 1)
+    if len(starts) * 64 > len(text):  # dense: one scan in C is cheaper
+        return [m.span() for m in _WWW.finditer(text)]
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for st in sorted(starts):
+        if st >= pos:
+            m = _WWW.match(text, st)
+            if m is not None:
+                out.append(m.span())
+                pos = m.end()
+    return out
+
+
+_MAIL_CHARS = frozenset("_.+-")
+_MAIL_AFTER = re.compile(r"[\w.-]*")
+
+
+def _mail(text: str) -> list[tuple[int, int]]:
+    """``_MAIL.finditer`` spans.  A match holds an "@" and starts in the run of ``[\\w.+-]``
+    before the first "@" it holds; it ends inside the run of ``[\\w.-]`` after it.  So the
+    leftmost match from ``pos`` is the one that starts at or before the first "@" after
+    ``pos``, searched for in that window alone (the pattern sees nothing outside it but the
+    character after it, which ``endpos`` includes), or else a match after that "@"."""
+    out: list[tuple[int, int]] = []
+    find, search, after = text.find, _MAIL.search, _MAIL_AFTER.match
+    n = len(text)
+    pos = 0
+    q = find("@")
+    while q >= 0:
+        st = q
+        floor = max(pos, q - 256)  # a longer run: search from ``pos`` (still exact)
+        while st > floor and ((c := text[st - 1]).isalnum() or c in _MAIL_CHARS):
+            st -= 1
+        if st == floor:
+            st = pos
+        end = min(n, after(text, q + 1).end() + 1)
+        m = search(text, st, end)
+        if m is not None and m.start() <= q:
+            m = _MAIL.match(text, m.start()) or search(text, st)  # the same, with the whole text
+            out.append(m.span())
+            pos = m.end()
+        else:
+            pos = q + 1
+        q = find("@", pos)
+    return out
+
+
+def _kind_spans(text: str, kind: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The spans of ``_KINDS[kind]``'s pattern in ``text`` (``pattern.finditer``)."""
+    if kind == 1:
+        return _www(text)
+    needle = _KINDS[kind][0][0]
+    if text.count(needle) * 64 > len(text):  # dense: one scan in C is cheaper
+        return [m.span() for m in pattern.finditer(text)]
+    if kind == 0:
+        return _anchored(text, pattern, needle, 5, 3)  # https:// http:// file:// ftp://
+    if kind == 2:
+        return _mail(text)
+    return _anchored(text, pattern, needle, 0, 0)
+
+
 # bare domains and file names, found from their ending (".com", ".pdf") backwards
 _ENDING = re.compile(rf"\.(?:{_TLDS}|{_EXTS})\b", re.I)
 _PATH = re.compile(r"/\S*")
@@ -42,9 +147,19 @@ _DOMAIN_ENDING = re.compile(rf"\.(?:{_TLDS})\b", re.I)
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Sorted, non-overlapping ``(start, end)`` spans of ``text`` to leave untouched."""
     spans: list[tuple[int, int]] = []
-    for needles, pattern in _KINDS:
-        if any(n in text for n in needles):
-            spans.extend(m.span() for m in pattern.finditer(text))
+    # the needles of _KINDS, tested inline (most texts have none of them)
+    if "://" in text:
+        spans.extend(_kind_spans(text, 0, _URL))
+    if "www" in text or "WWW" in text or "Www" in text:
+        spans.extend(_kind_spans(text, 1, _WWW))
+    if "@" in text:
+        spans.extend(_kind_spans(text, 2, _MAIL))
+    if "#" in text:
+        spans.extend(_kind_spans(text, 3, _HASHTAG))
+    if "`" in text:
+        spans.extend(_kind_spans(text, 4, _CODE))
+    if "<" in text:
+        spans.extend(_kind_spans(text, 5, _TAG))
     if "." in text:
         for m in _ENDING.finditer(text):
             s = m.start()
@@ -88,21 +203,19 @@ class LineIndex:
 
     def __init__(self, text: str):
         self.text = text
-        self._nl: list[int] | None = None
+        self._nl: list[int] | None = None  # the start of every line but the first
 
     def bounds(self, pos: int) -> tuple[int, int]:
         """``(start, end)`` of the line holding ``pos``; ``end`` excludes the newline."""
-        if self._nl is None:
-            text = self.text
-            nl, find, p = [], text.find, text.find("\n")
-            while p >= 0:
-                nl.append(p)
-                p = find("\n", p + 1)
-            self._nl = nl
         nl = self._nl
-        k = bisect.bisect_left(nl, pos)
-        start = nl[k - 1] + 1 if k > 0 else 0
-        end = nl[k] if k < len(nl) else len(self.text)
+        if nl is None:
+            # where each line after the first starts, summed in C from the line lengths
+            lines = self.text.split("\n")
+            lines.pop()
+            nl = self._nl = list(accumulate(map(_PLUS_ONE, map(len, lines))))
+        k = bisect.bisect_right(nl, pos)
+        start = nl[k - 1] if k > 0 else 0
+        end = nl[k] - 1 if k < len(nl) else len(self.text)
         return start, end
 
 
@@ -126,6 +239,12 @@ het een niet ook op zijn maar voor naar bij deze dit wordt
 je na sa se ako že aj sú som sme ste alebo jako jsou být který která které
 """.split())
 _WORD = re.compile(r"[^\W\d_]+")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+# the fast path of looks_foreign for ASCII text: bytes that are not letters become spaces;
+# ``w in _FOREIGN and w.lower() not in _ENGLISH`` is ``w in _FOREIGN_ASCII`` for ASCII ``w``
+_LETTERS_ONLY = bytes(b if chr(b).isalpha() and b < 0x80 else 0x20 for b in range(256))
+_ENGLISH_ASCII = frozenset(w.encode() for w in _ENGLISH if w.isascii())
+_FOREIGN_ASCII = frozenset(w.encode() for w in _FOREIGN if w.isascii() and w.lower() not in _ENGLISH)
 
 
 def looks_foreign(s: str) -> bool:
@@ -142,6 +261,22 @@ def looks_foreign(s: str) -> bool:
     >>> looks_foreign("São Paulo and Québec"), looks_foreign("Lula da Silva said")
     (False, False)
     """
+    if s.isascii():
+        ascii_s = s.encode("ascii")
+    elif len(s) < 80 or _WORD.search("".join(_NON_ASCII.findall(s))):
+        ascii_s = None  # short, or a word with a letter outside ASCII: the general path
+    else:
+        # no character outside ASCII is part of a word (curly quotes, dashes, symbols): as
+        # "?" (one for each), they separate the same words
+        ascii_s = s.encode("ascii", "replace")
+    if ascii_s is not None:
+        # the same words, found in C: an ASCII word of ``_WORD`` is a run of ASCII letters
+        words_b = ascii_s.translate(_LETTERS_ONLY).split()
+        fo = sum(map(_FOREIGN_ASCII.__contains__, words_b))
+        if fo < 2:
+            return False  # and no word is outside ASCII
+        en = sum(map(_ENGLISH_ASCII.__contains__, map(bytes.lower, words_b)))
+        return fo > 2 * en
     words = _WORD.findall(s)
     if not words:
         return False

@@ -64,6 +64,10 @@ class Rule:
     default_enabled: bool = True
     #: edits and flags inside protected spans (URLs, e-mail, code...) are dropped
     respects_protected: bool = True
+    #: ``find`` depends on its text (and the pipeline's options and lexicon) alone, so the
+    #: pipeline may reuse what it found in a text instead of running it again on the same text
+    #: (in the passes that check the result is stable); set False for a rule with state
+    deterministic: bool = True
 
     def find(self, text: str, ctx: Context) -> Iterable[Edit | Flag]:
         raise NotImplementedError
