@@ -250,6 +250,9 @@ def _matches(text: str, pats: Patterns, i: int) -> list[tuple[int, int, int, str
 _SKIP = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
          "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + _BULLETS)
 _SKIP_CLASS = "[" + "".join(re.escape(c) for c in _SKIP) + "]"
+_SKIP_SET = frozenset(_SKIP)
+#: closing quotes and brackets between a terminator and the next sentence
+_CLOSERS = "\"'”’»)]"
 #: letters that an ASCII letter matches ignoring case (``regex``: İ ſ K; ``re``: also ı)
 _CASE_LETTERS = "[A-Za-z\u0130\u0131\u017f\u212a]"
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
@@ -398,36 +401,51 @@ class _Triggers:
             tail = (_SKIP_CLASS + "*(?=[" + firsts + "\u0130\u0131\u017f\u212a])("
                     + _any_case_trie(by_word) + ")(?!" + _CASE_LETTERS + ")")
             self.first = re.compile("()" + tail)
-            closers = "[\"'”’»)\\]]*"
-            self.scans = (("\n", re.compile(r"\n()" + tail)), (".", re.compile(r"\." + closers + "()" + tail)),
-                          ("!", re.compile("!" + closers + "()" + tail)),
-                          ("?", re.compile(r"\?" + closers + "()" + tail)))
+            # the trigger words themselves, where a line or sentence may start before them
+            # (after white space, a closing quote or bracket, a terminator, or at the start)
+            before = "".join(re.escape(c) for c in _SKIP + _CLOSERS + ".!?")
+            self.scans = re.compile("(?<![^" + before + "])(?=[" + firsts + "\u0130\u0131\u017f\u212a])("
+                                    + _any_case_trie(by_word) + ")(?!" + _CASE_LETTERS + ")")
 
-    def _try(self, text: str, m, found: dict[int, bool]) -> None:
-        """Add to ``found`` the patterns named by the trigger of ``m`` that match between
-        the end of its line or sentence start and the trigger (True when the trigger is
-        written in ASCII: then the lower-cased text holds the pattern's first word)."""
-        word = m.group(2)
+    def _try(self, text: str, start: int, at: int, word: str, found: dict[int, bool]) -> None:
+        """Add to ``found`` the patterns named by the trigger ``word`` (at ``at``) that match
+        between ``start`` (the end of its line or sentence start) and the trigger (True when
+        the trigger is written in ASCII: then the lower-cased text holds the pattern's first
+        word)."""
         ascii_ = word.isascii()
         for i in self.by_word.get(word.translate(_FOLD).lower(), ()):
             if not found.get(i, False) and (i not in found or ascii_):
                 p = self.patterns[i]
-                if any(p.match(text, x) for x in range(m.start(1), m.start(2) + 1)):
+                if any(p.match(text, x) for x in range(start, at + 1)):
                     found[i] = ascii_
 
     def at_starts(self, text: str) -> dict[int, bool]:
         """The patterns that match at the start of a line or a sentence somewhere in
-        ``text`` (a superset), and those without a trigger (see :meth:`_try`)."""
+        ``text`` (a superset), and those without a trigger (see :meth:`_try`).
+
+        A trigger word starts a line or sentence when only white space (``_SKIP``) stands
+        between it and the start of the text, a line break, or a terminator and closing
+        quotes or brackets.  The trigger words are found first and the run of white space
+        before each is walked back once, so the cost stays linear on long runs of white
+        space or dots (each terminator is no longer a place to start a scan)."""
         found = dict.fromkeys(self.always, False)
         if self.scans is None:
             return found
-        m = self.first.match(text)
-        if m is not None:
-            self._try(text, m, found)
-        for char, scan in self.scans:
-            if char in text:  # (memchr: no scan of a text without "!" or "?")
-                for m in scan.finditer(text):
-                    self._try(text, m, found)
+        for m in self.scans.finditer(text):
+            at, word = m.start(), m.group(1)
+            j = at
+            while j and text[j - 1] in _SKIP_SET:
+                j -= 1
+            if j == 0:  # only white space before it: the text starts here
+                self._try(text, 0, at, word, found)
+            nl = text.find("\n", j, at)
+            if nl >= 0:  # a line starts after the first line break of the run
+                self._try(text, nl + 1, at, word, found)
+            k = j
+            while k and text[k - 1] in _CLOSERS:
+                k -= 1
+            if k and text[k - 1] in ".!?":  # a sentence starts after the closers
+                self._try(text, j, at, word, found)
         return found
 
     def after(self, text: str, pos: int) -> dict[int, bool]:
@@ -437,7 +455,7 @@ class _Triggers:
         if self.first is not None:
             m = self.first.match(text, pos)
             if m is not None:
-                self._try(text, m, found)
+                self._try(text, m.start(1), m.start(2), m.group(2), found)
         return found
 
     def may_start(self, text: str, pos: int) -> bool:
