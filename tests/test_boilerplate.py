@@ -306,3 +306,16 @@ def test_fast_path_on_a_long_text():
     fast = _edits(rule.find(text, ctx))
     assert fast == _edits(rule.find_plain(text, ctx))
     assert len(fast) == 6000
+
+
+@given(pieces=st.lists(st.sampled_from(["\n" * 70, " \n" * 40, "\t \n\u00a0" * 30, "Also read | Markets fall\n",
+                                        "ADVERTISEMENT ", "More from us. ", ". ", "\n", "Prices rose. ",
+                                        "Follow us on Twitter\n", "“Also read | x”\n", "!) ", "?\u201d "]),
+                      min_size=1, max_size=12))
+def test_long_runs_of_white_space_take_the_linear_way(pieces):
+    # a line break followed by 63+ characters of white space switches the trigger search to
+    # finding the trigger words first; it must find what the plain scan of every pattern finds
+    text = "".join(pieces)
+    ctx = Context(PU, text)
+    rule = Boilerplate()
+    assert _edits(rule.find(text, ctx)) == _edits(rule.find_plain(text, ctx))

@@ -251,6 +251,9 @@ _SKIP = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\
          "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + _BULLETS)
 _SKIP_CLASS = "[" + "".join(re.escape(c) for c in _SKIP) + "]"
 _SKIP_SET = frozenset(_SKIP)
+#: a line break followed by a long run of white space: a scan from each line break costs the
+#: white space after it, so only texts with such a run need the linear way (found from "\n")
+_LONG_SKIP = re.compile(r"\n" + _SKIP_CLASS + "{63}")
 #: closing quotes and brackets between a terminator and the next sentence
 _CLOSERS = "\"'”’»)]"
 #: letters that an ASCII letter matches ignoring case (``regex``: İ ſ K; ``re``: also ı)
@@ -403,8 +406,12 @@ class _Triggers:
             self.first = re.compile("()" + tail)
             # the trigger words themselves, where a line or sentence may start before them
             # (after white space, a closing quote or bracket, a terminator, or at the start)
+            closers = "[\"'”’»)\\]]*"
+            self.scans = (("\n", re.compile(r"\n()" + tail)), (".", re.compile(r"\." + closers + "()" + tail)),
+                          ("!", re.compile("!" + closers + "()" + tail)),
+                          ("?", re.compile(r"\?" + closers + "()" + tail)))
             before = "".join(re.escape(c) for c in _SKIP + _CLOSERS + ".!?")
-            self.scans = re.compile("(?<![^" + before + "])(?=[" + firsts + "\u0130\u0131\u017f\u212a])("
+            self.words = re.compile("(?<![^" + before + "])(?=[" + firsts + "\u0130\u0131\u017f\u212a])("
                                     + _any_case_trie(by_word) + ")(?!" + _CASE_LETTERS + ")")
 
     def _try(self, text: str, start: int, at: int, word: str, found: dict[int, bool]) -> None:
@@ -425,13 +432,24 @@ class _Triggers:
 
         A trigger word starts a line or sentence when only white space (``_SKIP``) stands
         between it and the start of the text, a line break, or a terminator and closing
-        quotes or brackets.  The trigger words are found first and the run of white space
-        before each is walked back once, so the cost stays linear on long runs of white
-        space or dots (each terminator is no longer a place to start a scan)."""
+        quotes or brackets.  Texts with a long run of white space (where a scan from every
+        line break in it would cost the rest of the run each time) find the trigger words
+        first and walk the run of white space before each back once: linear."""
         found = dict.fromkeys(self.always, False)
         if self.scans is None:
             return found
-        for m in self.scans.finditer(text):
+        if _LONG_SKIP.search(text) is None:
+            # (the fast way for texts without long runs of white space: a scan from each
+            # line break or terminator, which costs the length of such a run each time)
+            m = self.first.match(text)
+            if m is not None:
+                self._try(text, m.start(1), m.start(2), m.group(2), found)
+            for char, scan in self.scans:
+                if char in text:  # (memchr: no scan of a text without "!" or "?")
+                    for m in scan.finditer(text):
+                        self._try(text, m.start(1), m.start(2), m.group(2), found)
+            return found
+        for m in self.words.finditer(text):
             at, word = m.start(), m.group(1)
             j = at
             while j and text[j - 1] in _SKIP_SET:
