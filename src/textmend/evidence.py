@@ -362,7 +362,10 @@ def occurrences(text: str, words, pattern) -> list[tuple[int, int, str]]:
     """Where ``pattern`` (a compiled ``regex`` pattern with its own look-behind) matches
     exactly one of ``words``: ``(start, end, word)`` in text order.  The same matches as
     ``[m for m in pattern.finditer(text) if m.group() in words]`` when every match starts
-    after a character the pattern cannot contain, found by ``str.find`` instead of a scan."""
+    after a character the pattern cannot contain, found by ``str.find`` instead of a scan
+    (unless many words are looked for in a long text: then that scan, which is linear)."""
+    if len(words) > 8 and len(text) > 20_000:  # many words in a long text: one scan
+        return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text) if m.group() in words]
     out = []
     for w in words:
         n = len(w)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (caps_lines, cap_tokens, occurrences, doc_words, english_here, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
+from ..evidence import (_sentence_memo, caps_lines, cap_tokens, occurrences, doc_words, english_here, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
                         next_word, prev_word, sentence_initial)
 from ..lexicon.matching import NameIndex, name_index
 from .base import Context, Rule
@@ -121,11 +121,12 @@ class Possessives(Rule):
                 if (word.lower() != (base + "s").lower() or entry is None or entry.kind == "person"
                         or (sentence_initial(text, m.start()) and proper not in doc)):
                     continue
-            ed = self._judge_plain(text, m.start(), m.end(), word, proper, apo or apostrophe(text), idx, doc)
+            if apo is None:  # (the same for the whole text: counted once)
+                apo = apostrophe(text)
+            ed = self._judge_plain(text, m.start(), m.end(), word, proper, apo, idx, doc)
             # (the judgements above only read: the costlier checks of where the word stands
             # come last) not in an ALL-CAPS line, and not in a passage in another language
             if ed is not None and not caps(start) and english_here(text, start):
-                apo = apo or apostrophe(text)
                 edits.append(ed)
         return edits
 
@@ -253,7 +254,16 @@ _LETTER_MARK = regex.compile(r"[\p{L}\p{M}]")
 def _stands_as_name(text: str, word: str, here: int) -> bool:
     """``word`` appears elsewhere as a name of its own: after a capitalised first name or
     before punctuation (``Rinus Michels,``)."""
+    memo = _sentence_memo(text)  # (the places where it does, worked out once per text)
+    places = memo.get(("stands", word))
+    if places is None:
+        places = memo[("stands", word)] = _standing_places(text, word)
+    return bool(places) and (len(places) > 1 or here not in places)
+
+
+def _standing_places(text: str, word: str) -> frozenset[int]:
     n = len(word)
+    found = []
     i = text.find(word)
     while i >= 0:  # every occurrence with no letter or mark either side (as regex.finditer)
         j = i + n
@@ -261,11 +271,10 @@ def _stands_as_name(text: str, word: str, here: int) -> bool:
             i = text.find(word, i + 1)
             continue
         start, i = i, text.find(word, j)
-        if start == here:
-            continue
         if text[j:j + 1] in (",", ".", ";", ":", ")"):
-            return True
+            found.append(start)
+            continue
         before, bs = prev_word(text, start)
         if before[:1].isupper() and bs >= 0 and not sentence_initial(text, bs) and before not in TITLES:
-            return True
-    return False
+            found.append(start)
+    return frozenset(found)
