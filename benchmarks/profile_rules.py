@@ -30,7 +30,8 @@ timer = time.process_time
 class TimedRule(Rule):
     """A proxy that times another rule's ``find`` and counts what it returns."""
 
-    _COPY = ("code", "name", "family", "safety", "description", "default_enabled", "respects_protected")
+    _COPY = ("code", "name", "family", "safety", "description", "default_enabled", "respects_protected",
+             "deterministic")
 
     def __init__(self, inner: Rule):
         self.inner = inner

@@ -868,6 +868,13 @@ class Runner:
 
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        if "fork" in methods:  # build and warm the pipeline once: forked workers inherit it
+            try:
+                from . import get_pipeline
+
+                get_pipeline(**self.spec["pipeline"]).explain("Warm up: a two -day visit .The end.")
+            except Exception:  # noqa: BLE001  (each worker reports it when it builds its own)
+                pass
         self.executor = ProcessPoolExecutor(max_workers=self.s.jobs, mp_context=ctx,
                                             initializer=_init_worker,
                                             initargs=(self.spec, os.getpid()))
