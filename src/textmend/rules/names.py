@@ -535,6 +535,7 @@ class _Gate:
         self.surname_first = {w for w in idx.surname_first if w[:1].isupper()}
         self.surname_first_other = [w for w in idx.surname_first if not w[:1].isupper()]
         self._phrases: dict[str, object] = {}
+        self._rests: dict[str, list[str]] | None = None
         self.seen_set: set[str] = set()
         self.always_set: set[str] = set()
         self.multi_set: set[str] = set()
@@ -629,14 +630,19 @@ class _Gate:
             import re
 
             capital, other = {}, []
-            for v in self.lex.variants:
-                if v.startswith(w + " "):
-                    rest = v[len(w) + 1:]
-                    second = _CAP_START.match(rest)
-                    if second:
-                        capital.setdefault(second.group(), []).append(rest)
-                    else:
-                        other.append(rest)
+            if self._rests is None:  # variant -> (first word, the rest), once per lexicon
+                rests: dict[str, list[str]] = {}
+                for v in self.lex.variants:
+                    first, space, rest = v.partition(" ")
+                    if space:
+                        rests.setdefault(first, []).append(rest)
+                self._rests = rests
+            for rest in self._rests.get(w, ()):
+                second = _CAP_START.match(rest)
+                if second:
+                    capital.setdefault(second.group(), []).append(rest)
+                else:
+                    other.append(rest)
 
             def pattern(rests):
                 rests = sorted(set(rests), key=len, reverse=True)
