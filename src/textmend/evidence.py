@@ -166,7 +166,8 @@ def sentence_bounds(text: str, pos: int, reach: int = 1500) -> tuple[int, int]:
 _SENTENCE_MEMO: tuple[str | None, dict] = (None, {})
 
 
-def _sentence_memo(text: str) -> dict:
+def text_memo(text: str) -> dict:
+    """A dict of answers about ``text`` (kept while the same text is asked about)."""
     global _SENTENCE_MEMO
     last, memo = _SENTENCE_MEMO
     if last is not text:
@@ -178,7 +179,7 @@ def _sentence_memo(text: str) -> dict:
 def sporty(text: str, pos: int) -> bool:
     """True when the sentence around ``pos`` is about sport (clubs are named after cities)."""
     s, e = sentence_bounds(text, pos)
-    memo = _sentence_memo(text)
+    memo = text_memo(text)
     got = memo.get(("sport", s, e))
     if got is None:
         got = memo[("sport", s, e)] = len({m.group().lower() for m in SPORT.finditer(text, s, e)}) >= 2
@@ -199,7 +200,7 @@ def english_here(text: str, pos: int) -> bool:
     """False when the sentence around ``pos`` is in another language (a quotation or a
     passage: "América Central y del Sur", "Rīgas pilī"): names there are spelt right."""
     s, e = sentence_bounds(text, pos)
-    memo = _sentence_memo(text)
+    memo = text_memo(text)
     got = memo.get(("english", s, e))
     if got is None:
         got = memo[("english", s, e)] = _english_sentence(text, s, e)

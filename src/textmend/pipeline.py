@@ -63,28 +63,20 @@ class Trace:
         """Apply edits given in *current* coordinates (sorted, non-overlapping)."""
         if not edits:
             return
-        chunks = self.chunks
+        chunks = iter(self.chunks)
         groups = self._grouped(edits)
         out: list[_Chunk] = []
         append = out.append
-        n = len(chunks)
-        i = 0
-        head = chunks[0] if n else None
-        hn = head.n if n else 0
+        head = next(chunks, None)
         cpos = 0  # current-text start of ``head``
         merge = self._merge
 
         for s, e, replacement, ed in groups:
             # 1. everything that ends at or before s stays as it is
-            while head is not None and cpos + hn <= s and not (hn == 0 and cpos == s and s < e):
+            while head is not None and cpos + head.n <= s and not (head.n == 0 and cpos == s and s < e):
                 append(head)
-                cpos += hn
-                i += 1
-                if i < n:
-                    head = chunks[i]
-                    hn = head.n
-                else:
-                    head = None
+                cpos += head.n
+                head = next(chunks, None)
             absorbed: list[Edit] = []
             if head is None:
                 ostart = oend = len(self.original)
@@ -93,34 +85,27 @@ class Trace:
                     k = s - cpos
                     split = head.ostart + k
                     append(_Chunk(head.ostart, split, k))
-                    head = _Chunk(split, head.oend, hn - k)
-                    hn -= k
+                    head = _Chunk(split, head.oend, head.n - k)
                     cpos = s
                 ostart = oend = head.ostart
                 # 2. consume every chunk that overlaps [s, e)
-                while head is not None and (cpos < e or (hn == 0 and cpos == e and s < e)):
-                    if head.edit is None and cpos + hn > e:  # split: consume up to e, keep the rest
+                while head is not None and (cpos < e or (head.n == 0 and cpos == e and s < e)):
+                    if head.edit is None and cpos + head.n > e:  # split: consume up to e, keep the rest
                         k = e - cpos
                         oend = head.ostart + k
-                        head = _Chunk(oend, head.oend, hn - k)
-                        hn -= k
+                        head = _Chunk(oend, head.oend, head.n - k)
                         cpos = e
                         break
                     if head.edit is not None:
                         absorbed.append(head.edit)
                     oend = head.oend
-                    cpos += hn
-                    i += 1
-                    if i < n:
-                        head = chunks[i]
-                        hn = head.n
-                    else:
-                        head = None
+                    cpos += head.n
+                    head = next(chunks, None)
             append(_Chunk(ostart, oend, len(replacement), replacement,
                           merge(ed, absorbed) if absorbed else ed))
         if head is not None:
             append(head)
-            out.extend(chunks[i + 1:])
+            out.extend(chunks)
         self._chunks = out
         original = self.original
         self.text = "".join([original[c.ostart:c.oend] if c.text is None else c.text for c in out])

@@ -122,14 +122,6 @@ class NameIndex:
         # what the cheap word-level gates of the name rules compare against (supersets of
         # every key a context-dependent look-up may use)
         people = [e for e in lex.entries if e.kind == "person"]
-        self._key_names: dict[str, set[str]] = {}
-        for k, t in self.skeletons.items():
-            self._key_names.setdefault(k, set()).add(t.canonical)
-        for e in people:
-            if e.short.split():
-                surname = e.short.split()[-1]
-                self._key_names.setdefault(skeleton(surname), set()).add(surname)
-        self._any_surname_keys = _by_length(self._key_names)
         self._people_by_surname_key: dict[str, list[Entry]] = {}
         for e in people:
             if e.short.split():
@@ -174,25 +166,12 @@ class NameIndex:
         return self.skeletons[got[0]], float(got[1])
 
 
-    def could_fuzzy(self, word: str, accept=None, cutoff: float = 86.0) -> bool:
-        """Could a sound or fuzzy look-up of ``word`` find a name other than the word itself,
-        whatever its context?  Against every surname and one-word name, with no ambiguity
-        removed: a superset of :meth:`exact`, :meth:`fuzzy` and the per-person look-ups of
-        the name rules.  ``accept(word, canonical)``, when given, must also hold."""
-        key = skeleton(word)
-        for k, _, _ in _close_keys(key, self._any_surname_keys, cutoff):
-            for canonical in self._key_names[k]:
-                if canonical == word or strip_accents(canonical).lower() == strip_accents(word).lower():
-                    continue
-                if accept is None or accept(word, canonical):
-                    return True
-        return False
-
     def fuzzy_neighbours(self, word: str, accept, cutoff: float = 86.0) -> frozenset[str] | None:
         """Where a sound or fuzzy repair of ``word`` needs no particular neighbour (its sound
         key is a name's, or its closest name is one a title before it would settle): None.
         Otherwise the words one of which must stand next to it (the name tokens of the people
-        whose surname is close to it); empty when no repair is possible at all.
+        whose surname is close to it); empty when no repair is possible at all, as when no
+        name is close to it.
         ``accept(word, canonical)`` filters the names it could become."""
         def ok(canonical: str) -> bool:
             return canonical != word and strip_accents(canonical).lower() != strip_accents(word).lower() \

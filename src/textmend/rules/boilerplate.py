@@ -53,6 +53,7 @@ import regex
 
 from ..edits import SAFE, UNSAFE, Edit
 from ..tomlfile import read_toml
+from ..trie import trie_pattern
 from .base import Context, Rule
 from .layout import (_TERMINAL_CHARS, _TOKEN, STARTERS, Tok, boundary, core, ends_sentence,
                      heading_before, is_cap, is_lower, line_end, sentence_end, tokens)
@@ -360,30 +361,11 @@ def _trigger_words(pattern: str) -> tuple[str, ...] | None:
     return tuple(w.lower() for w in (m.group(1) or m.group(2)).split("|"))
 
 
-def _any_case_trie(words) -> str:
-    """A ``re`` pattern for these (lower-case ASCII) words in any case, as a trie whose
-    branches start with distinct character classes (tried fast by ``re``).  A letter also
-    stands for the characters that match it ignoring case (``İ ı`` for i, ``ſ`` for s, ``K``
-    for k)."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def cls(ch: str) -> str:
-        extra = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}.get(ch, "")
-        return "[" + ch + ch.upper() + extra + "]" if ch.isalpha() else re.escape(ch)
-
-    def emit(node: dict) -> str:
-        alts = [cls(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return emit(trie)
+def _any_case(ch: str) -> str:
+    """The pattern for one character of a trigger word in any case: a letter also stands for
+    the characters that match it ignoring case (``İ ı`` for i, ``ſ`` for s, ``K`` for k)."""
+    extra = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}.get(ch, "")
+    return "[" + ch + ch.upper() + extra + "]" if ch.isalpha() else re.escape(ch)
 
 
 class _Triggers:
@@ -401,18 +383,19 @@ class _Triggers:
         self.first = self.scans = None
         if by_word:  # (?=…): a first letter of some trigger, the cheap test first
             firsts = "".join(sorted({w[0] + w[0].upper() for w in by_word}))
-            tail = (_SKIP_CLASS + "*(?=[" + firsts + "\u0130\u0131\u017f\u212a])("
-                    + _any_case_trie(by_word) + ")(?!" + _CASE_LETTERS + ")")
+            word = ("(?=[" + firsts + "\u0130\u0131\u017f\u212a])(" + trie_pattern(by_word, _any_case)
+                    + ")(?!" + _CASE_LETTERS + ")")
+            tail = _SKIP_CLASS + "*" + word
             self.first = re.compile("()" + tail)
-            # the trigger words themselves, where a line or sentence may start before them
-            # (after white space, a closing quote or bracket, a terminator, or at the start)
-            closers = "[\"'”’»)\\]]*"
+            # from each line break or terminator (and closing quotes or brackets)
+            closers = "[" + re.escape(_CLOSERS) + "]*"
             self.scans = (("\n", re.compile(r"\n()" + tail)), (".", re.compile(r"\." + closers + "()" + tail)),
                           ("!", re.compile("!" + closers + "()" + tail)),
                           ("?", re.compile(r"\?" + closers + "()" + tail)))
+            # the trigger words themselves, where a line or sentence may start before them
+            # (after white space, a closing quote or bracket, a terminator, or at the start)
             before = "".join(re.escape(c) for c in _SKIP + _CLOSERS + ".!?")
-            self.words = re.compile("(?<![^" + before + "])(?=[" + firsts + "\u0130\u0131\u017f\u212a])("
-                                    + _any_case_trie(by_word) + ")(?!" + _CASE_LETTERS + ")")
+            self.words = re.compile("(?<![^" + before + "])" + word)
 
     def _try(self, text: str, start: int, at: int, word: str, found: dict[int, bool]) -> None:
         """Add to ``found`` the patterns named by the trigger ``word`` (at ``at``) that match

@@ -49,6 +49,7 @@ import regex
 
 from ..edits import Flag
 from ..evidence import cap_tokens
+from ..trie import trie_pattern
 from .base import Context, Rule
 from .layout import _STRIP, FUNCTION, core, ends_sentence
 
@@ -465,7 +466,7 @@ class _FullNames:
                 names.add(e.name)
                 names.update(v for v in e.variants if " " in v)
         self.names = frozenset(names)
-        self.scan = re.compile(_trie(names)) if names else None
+        self.scan = re.compile(trie_pattern(names)) if names else None
         self.firsts = frozenset(n[0] for n in names)
         #: name -> the names it starts with (itself too)
         self.prefixes = {n: [n[:k] for k in range(1, len(n) + 1) if n[:k] in names] for n in names}
@@ -485,25 +486,6 @@ class _FullNames:
                     if inner is not None:
                         got.update(prefixes[inner.group()])
         return got
-
-
-def _trie(words) -> str:
-    """A ``re`` pattern for any of ``words``, the longest one where several start."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return emit(root)
 
 
 #: entries a _LexiconMemo dict keeps at most (it starts anew when full)

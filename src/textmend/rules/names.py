@@ -472,6 +472,8 @@ def _adjective(w: str) -> bool:
     return w.endswith(("an", "ish", "ese", "ian", "i", "ic", "ch")) and len(w) > 4
 
 
+import re as _re  # noqa: E402
+
 import regex as _regex  # noqa: E402
 
 _MOJI = _regex.compile(r"[\u00c2-\u00c5\u00c3\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
@@ -512,7 +514,7 @@ class _Gate:
     and remembered; a document then costs a few C-level set operations.  Worth a look in any
     document: listed variants, dropped-letter forms, mojibake, and the words a given-name or
     transliteration look-up could accept (:meth:`NameIndex.given_before`,
-    :meth:`NameIndex.could_fuzzy`).  The first word of a multi-word variant (``Union`` of
+    :meth:`NameIndex.fuzzy_neighbours`).  The first word of a multi-word variant (``Union`` of
     ``Union européenne``) also when the document contains one of its phrases; every
     foreign-looking word when the document names someone written surname first (``Kim
     Jong-oun``: the given name after the surname).  A superset of what the
@@ -561,7 +563,7 @@ class _Gate:
                 paths |= GIVEN
                 self.given_before[w] = None if any(not t[:1].isupper() for t in before) else before
             if (len(w) >= 5 and w not in idx.first_names and w not in MONTHS_DAYS
-                    and not is_english_word(w) and idx.could_fuzzy(w, looks_foreign)):
+                    and not is_english_word(w)):
                 near = idx.fuzzy_neighbours(w, looks_foreign)
                 if near is None or near:
                     paths |= FUZZY
@@ -627,8 +629,6 @@ class _Gate:
         second word is capitalised need that word among ``tokens`` first (a set look-up)."""
         got = self._phrases.get(w)
         if got is None:
-            import re
-
             capital, other = {}, []
             if self._rests is None:  # variant -> (first word, the rest), once per lexicon
                 rests: dict[str, list[str]] = {}
@@ -646,7 +646,7 @@ class _Gate:
 
             def pattern(rests):
                 rests = sorted(set(rests), key=len, reverse=True)
-                return re.compile(re.escape(w + " ") + "(?:" + "|".join(map(re.escape, rests)) + ")")
+                return _re.compile(_re.escape(w + " ") + "(?:" + "|".join(map(_re.escape, rests)) + ")")
 
             got = self._phrases[w] = (frozenset(capital), pattern([r for rs in capital.values() for r in rs]) if capital else None,
                                       pattern(other) if other else None)
@@ -657,7 +657,7 @@ class _Gate:
 
 
 #: the capitalised word a phrase goes on with, as :func:`textmend.evidence.cap_tokens` finds it
-_CAP_START = __import__("re").compile(r"[A-Z][^\W\d_]*(?:-[^\W\d_]+)*(?![^\W\d_])")
+_CAP_START = _re.compile(r"[A-Z][^\W\d_]*(?:-[^\W\d_]+)*(?![^\W\d_])")
 
 
 def _gate(lex, idx: NameIndex) -> _Gate:

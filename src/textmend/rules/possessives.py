@@ -30,7 +30,7 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (_sentence_memo, caps_lines, cap_tokens, occurrences, doc_words, english_here, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
+from ..evidence import (text_memo, caps_lines, cap_tokens, occurrences, doc_words, english_here, FUNCTION_WORDS, TITLES, used_in, CapsLines, DocWords, apostrophe, is_english_word,
                         next_word, prev_word, sentence_initial)
 from ..lexicon.matching import NameIndex, name_index
 from .base import Context, Rule
@@ -254,7 +254,7 @@ _LETTER_MARK = regex.compile(r"[\p{L}\p{M}]")
 def _stands_as_name(text: str, word: str, here: int) -> bool:
     """``word`` appears elsewhere as a name of its own: after a capitalised first name or
     before punctuation (``Rinus Michels,``)."""
-    memo = _sentence_memo(text)  # (the places where it does, worked out once per text)
+    memo = text_memo(text)  # (the places where it does, worked out once per text)
     places = memo.get(("stands", word))
     if places is None:
         places = memo[("stands", word)] = _standing_places(text, word)
