@@ -134,3 +134,74 @@ def test_contract_on_any_unicode(text):
 @given(plain_words)
 def test_lexicon_free_text_unchanged(text):
     assert P.mend(text) == text
+
+
+# -- batched look-ups (NameIndex.prime, Pipeline.prepare): speed only, never other answers --
+
+def _perturbed(word: str) -> list[str]:
+    """Spellings near ``word``: a letter dropped, doubled, swapped with the next, changed."""
+    out = []
+    for i in range(len(word)):
+        out.append(word[:i] + word[i + 1:])
+        out.append(word[:i + 1] + word[i:])
+        if i + 1 < len(word):
+            out.append(word[:i] + word[i + 1] + word[i] + word[i + 2:])
+        out.append(word[:i] + ("a" if word[i] != "a" else "e") + word[i + 1:])
+    return out
+
+
+def _lookup_words(lexicon) -> list[str]:
+    """Capitalised words near and far from the lexicon's names (every look-up path hit)."""
+    words = set()
+    for e in list(lexicon.entries)[::7]:
+        for tok in e.name.split():
+            if len(tok) >= 3 and tok[:1].isupper():
+                words.add(tok)
+                words.update(w for w in _perturbed(tok) if w[:1].isupper())
+    words.update(["Kowalczykowska", "Brightwater", "Oleksandrivna", "Tshabalala", "Nakamura"])
+    return sorted(words)
+
+
+def test_primed_lookups_equal_word_by_word():
+    from textmend.lexicon.matching import NameIndex
+    from textmend.rules.names import looks_foreign
+
+    lexicon = Pipeline().lexicon
+    words = _lookup_words(lexicon)
+    assert len(words) > 1000
+    plain, primed = NameIndex(lexicon), NameIndex(lexicon)
+    primed.prime(words)
+    assert primed.__dict__.get("_close_cache") or not _numpy_here()
+    hits = 0
+    for w in words:
+        want = (plain.fuzzy(w), plain.fuzzy_neighbours(w, looks_foreign), plain.given_before(w))
+        got = (primed.fuzzy(w), primed.fuzzy_neighbours(w, looks_foreign), primed.given_before(w))
+        assert got == want, w
+        hits += want[0] is not None
+    assert hits > 100  # the words do reach names
+
+
+def _numpy_here() -> bool:
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_prepare_changes_no_result():
+    texts = [
+        "Russian Foreign Minister Sergueï Lavrov met Nicols Maduro in Moscou.",
+        "North Korean leader Kim Jong-oun received Former President Dmitri Medwedew.",
+        "Russian President Vladimir Poutine arrived. Later Poutine’s adviser spoke about poutine.",
+        "A plain sentence with Nothing Foreign in it, said James Nichols.",
+    ]
+    want = [Pipeline().explain(t) for t in texts]
+    p = Pipeline()
+    p.prepare(texts + [None, 3])  # non-text items are ignored
+    got = [p.explain(t) for t in reversed(texts)][::-1]
+    for g, w in zip(got, want):
+        assert (g.text, g.edits, g.flags, g.suggestions) == (w.text, w.edits, w.flags, w.suggestions)
+    assert sum(g.text != t for g, t in zip(got, texts)) >= 3  # the texts do get repaired
+    p.prepare(texts[:1])
+    assert p.explain(texts[2]).text == want[2].text  # a text it was not prepared for

@@ -185,6 +185,7 @@ def _run_chunk(texts: list[Any], explain: bool) -> tuple[list[Any], BaseExceptio
     p = pipeline_for(_WORKER_SPEC)
     out: list[Any] = []
     try:
+        p.prepare(texts)
         for t in texts:
             out.append(p.explain(t) if explain else p.explain(t).text)
     except Exception as exc:  # noqa: BLE001 - handed back to the caller
@@ -222,14 +223,32 @@ def _many(iterable: Iterable[Any], jobs: Any, chunksize: Any, options: dict[str,
     if jobs == 1:
         from . import get_pipeline
 
-        return _serial(iter(iterable), get_pipeline(**options), explain)
+        return _serial(iter(iterable), get_pipeline(**options), explain, chunksize)
     return _parallel(iter(iterable), jobs, chunksize, PipelineSpec(options), explain)
 
 
-def _serial(it: Iterator[Any], p: Pipeline, explain: bool) -> Iterator[Any]:
-    for t in it:
-        r = p.explain(t)
-        yield r if explain else r.text
+def _serial(it: Iterator[Any], p: Pipeline, explain: bool, chunksize: int = DEFAULT_CHUNKSIZE) -> Iterator[Any]:
+    """Texts read a chunk ahead, so that :meth:`Pipeline.prepare` sees them together; an
+    error of the iterable is raised where a plain loop would raise it (after the texts
+    before it)."""
+    while True:
+        chunk: list[Any] = []
+        error = None
+        try:
+            for t in it:
+                chunk.append(t)
+                if len(chunk) == chunksize:
+                    break
+        except Exception as exc:  # noqa: BLE001 - raised below, in its place
+            error = exc
+        p.prepare(chunk)
+        for t in chunk:
+            r = p.explain(t)
+            yield r if explain else r.text
+        if error is not None:
+            raise error
+        if len(chunk) < chunksize:
+            return
 
 
 def _parallel(it: Iterator[Any], jobs: int, chunksize: int, spec: PipelineSpec,

@@ -328,6 +328,11 @@ def _run_batch(units: list[tuple]) -> list[UnitResult]:
     """Mend a batch of units: ``(kind, text, line, offset, column, head_cut, tail_cut)``."""
     err = _WORKER.get("error")
     out: list[UnitResult] = []
+    if not err:  # what the rules learn per word, learned for the whole batch at once
+        try:
+            _WORKER["pipeline"].prepare(_work_text(u[1]) for u in units if u[0] != "jsonl")
+        except Exception:  # noqa: BLE001 - only speed is at stake; mending reports errors
+            pass
     for unit in units:
         if err:
             out.append(UnitResult(error=err))
@@ -379,6 +384,13 @@ def _guard(work: str, edits: list, head_cut: bool, tail_cut: bool) -> list:
     return edits if len(kept) == len(edits) else kept
 
 
+def _work_text(text: str) -> str:
+    """What :func:`mend_text` mends of ``text`` (CRLF line breaks as ``\\n``)."""
+    if "\r\n" in text and text.count("\n") == text.count("\r\n"):
+        return text.replace("\r\n", "\n")
+    return text
+
+
 def mend_text(pipeline: Any, text: str, *, head_cut: bool = False, tail_cut: bool = False,
               details: bool = False) -> tuple[str, list[tuple] | None]:
     """Mend one block of text the way the command line does.
@@ -390,8 +402,8 @@ def mend_text(pipeline: Any, text: str, *, head_cut: bool = False, tail_cut: boo
     """
     from .edits import apply_edits
 
-    crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
-    work = text.replace("\r\n", "\n") if crlf else text
+    work = _work_text(text)
+    crlf = work is not text
     res = pipeline.explain(work)
     kept = _guard(work, res.edits, head_cut, tail_cut)
     new = res.text if kept is res.edits else apply_edits(work, kept)
@@ -495,6 +507,21 @@ def _hunks(old: str, new: str) -> list[tuple[int, int, int, int, str]]:
     return out
 
 
+def _unit_texts(units: list[tuple], fields: list[str]) -> Iterator[str]:
+    """The texts :func:`mend_text` will mend for these units (string fields of JSON Lines)."""
+    for kind, text, *_ in units:
+        if kind != "jsonl":
+            yield _work_text(text)
+            continue
+        for line in text.splitlines():
+            try:
+                obj = json.loads(line) if line.strip() else None
+            except ValueError:
+                continue
+            if isinstance(obj, dict):
+                yield from (_work_text(obj[f]) for f in fields if isinstance(obj.get(f), str))
+
+
 def _mend_text_unit(unit: tuple) -> UnitResult:
     _, text, line, offset, column, head_cut, tail_cut = unit
     spec = _WORKER["spec"]
@@ -534,16 +561,26 @@ def _mend_jsonl_unit(unit: tuple) -> UnitResult:
     stats: Counter = Counter()
     records: list[dict] = []
     changed = False
-    for i, raw in enumerate(_split_lines(text)):
-        lineno = line0 + i
+    parsed: list[tuple[str, str, Any]] = []  # (raw line, its body, the object or the error)
+    for raw in _split_lines(text):
         body = raw[:-2] if raw.endswith("\r\n") else raw[:-1] if raw.endswith("\n") else raw
+        obj: Any = None
+        if body.strip():
+            try:
+                obj = json.loads(body)
+            except ValueError as exc:
+                obj = exc
+        parsed.append((raw, body, obj))
+    pipeline.prepare(_work_text(obj[name]) for _r, _b, obj in parsed if isinstance(obj, dict)
+                     for name in fields if isinstance(obj.get(name), str))
+    for i, (raw, body, obj) in enumerate(parsed):
+        lineno = line0 + i
         if not body.strip():
             out.append(raw)
             continue
         r.docs += 1
-        try:
-            obj = json.loads(body)
-        except ValueError as exc:
+        if isinstance(obj, ValueError):
+            exc = obj
             msg = getattr(exc, "msg", str(exc))
             col = getattr(exc, "colno", None)
             r.messages.append((lineno, f"not valid JSON ({msg}{f' at column {col}' if col else ''}); "
@@ -847,7 +884,7 @@ class Runner:
             if self.held is None:
                 self.held = slot
                 return
-            self._start_pool()
+            self._start_pool(self.held.payload + payload)
             self.held.future = self.executor.submit(_run_batch, self.held.payload)
             self.held = None
             slot.future = self.executor.submit(_run_batch, payload)
@@ -862,7 +899,12 @@ class Runner:
             self.inline_ready = True
         return _run_batch(payload)
 
-    def _start_pool(self) -> None:
+    def _start_pool(self, first: list[tuple]) -> None:
+        """Start the workers; with fork, warm the pipeline here first on the first text of
+        ``first`` (the first batches): workers inherit what it loaded (lexicon, indexes,
+        compiled patterns), which each would otherwise load on its own.  The words of
+        the batches are learned by the workers, in parallel (measured: learning them here
+        first, serially, made ``--jobs 2`` slower)."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -872,7 +914,9 @@ class Runner:
             try:
                 from . import get_pipeline
 
-                get_pipeline(**self.spec["pipeline"]).explain("Warm up: a two -day visit .The end.")
+                p = get_pipeline(**self.spec["pipeline"])
+                texts = list(_unit_texts(first[:1], self.spec["fields"]))[:1]
+                p.explain(texts[0][:20000] if texts else "Warm up: a two -day visit .The end.")
             except Exception:  # noqa: BLE001  (each worker reports it when it builds its own)
                 pass
         self.executor = ProcessPoolExecutor(max_workers=self.s.jobs, mp_context=ctx,

@@ -325,8 +325,12 @@ def text_blocks(chunks: Iterable[str], block_size: int = BLOCK_SIZE,
 
 
 def jsonl_blocks(chunks: Iterable[str], group_size: int = JSONL_GROUP) -> Iterator[Block]:
-    """Cut decoded JSON Lines into groups of whole lines of about ``group_size`` characters."""
+    """Cut decoded JSON Lines into groups of whole lines of about ``group_size`` characters.
+
+    The groups are cut from the buffer at a moving position (``pos``): the rest of the
+    buffer is copied once per piece read, not once per group."""
     buf = ""
+    pos = 0  # where the next group starts in buf
     line, offset = 1, 0
     any_block = False
     it = iter(chunks)
@@ -336,18 +340,23 @@ def jsonl_blocks(chunks: Iterable[str], group_size: int = JSONL_GROUP) -> Iterat
         if piece is None:
             final = True
         else:
-            buf = buf + piece if buf else piece
-        while buf and (final or len(buf) > group_size):
-            k = buf.find("\n", group_size - 1) if len(buf) > group_size else -1
+            buf = buf[pos:] + piece if pos < len(buf) else piece
+            pos = 0
+        while pos < len(buf) and (final or len(buf) - pos > group_size):
+            if len(buf) - pos > group_size:
+                k = buf.find("\n", pos + group_size - 1)
+            else:
+                k = -1
             if k < 0:
-                k = buf.rfind("\n", 0, group_size)
+                k = buf.rfind("\n", pos, pos + group_size)
             if k < 0:
-                k = buf.find("\n", group_size)
+                k = buf.find("\n", pos + group_size)
             if k < 0:
                 if not final:
                     break
                 k = len(buf) - 1
-            text, buf = buf[:k + 1], buf[k + 1:]
+            text = buf[pos:k + 1]
+            pos = k + 1
             blk = Block(text, line, offset)
             line += text.count("\n")
             offset += len(text)

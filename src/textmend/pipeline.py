@@ -321,6 +321,8 @@ class Pipeline:
         self.options = options
         self._lexicon_arg = lexicon
         self._lexicon = None
+        #: text -> its capitalised tokens, worked out by :meth:`prepare` for the coming texts
+        self._prepared: dict[str, Any] = {}
 
     @property
     def lexicon(self):
@@ -330,6 +332,29 @@ class Pipeline:
 
             self._lexicon = load_lexicon(self._lexicon_arg)
         return self._lexicon
+
+    def prepare(self, texts: Iterable[Any]) -> None:
+        """Get ready to mend these texts (next, in any order): what the rules learn per word
+        (the name rules' verdicts on capitalised words, which take fuzzy look-ups) is learned
+        for all their words at once, which is several times faster than word by word as they
+        come.  Results never depend on it; a batch runner calls it before each batch.  Items
+        that are not ``str`` are ignored; only the last call's texts are remembered."""
+        hooks = [r for r in self.rules if type(r).prepare is not Rule.prepare]
+        if not hooks:
+            return
+        from .evidence import cap_tokens
+
+        stash: dict[str, Any] = {}
+        words: set[str] = set()
+        for t in texts:
+            if type(t) is str and t not in stash:
+                tokens = stash[t] = cap_tokens(None, t)
+                if tokens:
+                    words |= tokens
+        self._prepared = stash
+        if words:
+            for r in hooks:
+                r.prepare(words, self)
 
     def explain(self, text: str) -> Result:
         if not isinstance(text, str):
@@ -346,6 +371,10 @@ class Pipeline:
             last, ctx = ctx, Context(self, text)
             if last is not None:  # the protected spans of the text the last pass ended with
                 ctx._prot_text, ctx._prot = last._prot_text, last._prot
+            elif self._prepared:
+                tokens = self._prepared.pop(text, ctx)
+                if tokens is not ctx:  # worked out by prepare()
+                    ctx.cache["cap_tokens"] = (text, tokens)
             self._pass(trace, ctx, flags, suggestions, seen)
             if trace.text == before:
                 break  # a pass that changes nothing: the result is stable (idempotent)

@@ -17,10 +17,12 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from . import Entry, Lexicon, drop_non_ascii, strip_accents
 
@@ -119,6 +121,7 @@ class NameIndex:
         for k in ambiguous_skel:
             del self.skeletons[k]
         self._keys = tuple(sorted(self.skeletons))
+        self._keys_by_length = _by_length(self._keys)
         # what the cheap word-level gates of the name rules compare against (supersets of
         # every key a context-dependent look-up may use)
         people = [e for e in lex.entries if e.kind == "person"]
@@ -157,7 +160,7 @@ class NameIndex:
         cache = self.__dict__.setdefault("_fuzzy_cache", {})
         got = cache.get((key, cutoff), False)
         if got is False:
-            got = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+            got = _best_key(key, self._keys_by_length, cutoff)
             if len(cache) > 50000:
                 cache.clear()
             cache[(key, cutoff)] = got
@@ -185,12 +188,56 @@ class NameIndex:
             return None
         near: set[str] = set()
         key = skeleton(word)
-        for k, _, _ in _close_keys(key, self._person_surname_keys, cutoff):
+        for k in self._close(key, "_person_surname_keys", cutoff):
             for person in self._people_by_surname_key[k]:
                 if ok(person.short.split()[-1]):
                     near.update(person.name.split())
                     near.add(person.short)
         return frozenset(near)
+
+    def _close(self, key: str, table: str, cutoff: float) -> list[str]:
+        """The keys of ``getattr(self, table)`` (grouped by :func:`_by_length`) within
+        ``cutoff`` of ``key``, remembered (:meth:`prime` fills this for many words at once)."""
+        cache = self.__dict__.setdefault("_close_cache", {})
+        got = cache.get((key, table, cutoff))
+        if got is None:
+            got = [k for k, _, _ in _close_keys(key, getattr(self, table), cutoff)]
+            if len(cache) > 50000:
+                cache.clear()
+            cache[(key, table, cutoff)] = got
+        return got
+
+    def prime(self, words: Iterable[str], fuzzy_cutoff: float = 86.0, given_cutoff: float = 80.0) -> None:
+        """Work out, for many words at once, what :meth:`fuzzy`, :meth:`fuzzy_neighbours` and
+        :meth:`given_before` would look up with rapidfuzz (at their default cutoffs), and
+        remember it: one ``process.cdist`` per key table scores all words in C (several
+        times faster than a look-up per word).  ``cdist`` only proposes keys, under a looser
+        cutoff; each is then scored by ``fuzz.ratio`` as the per-word look-ups score it, so
+        the answers are theirs exactly.  Does nothing without numpy (``cdist`` needs it)."""
+        try:
+            import numpy  # noqa: F401  (rapidfuzz's cdist returns numpy arrays)
+        except ImportError:
+            return
+        fuzzy_cache = self.__dict__.setdefault("_fuzzy_cache", {})
+        close_cache = self.__dict__.setdefault("_close_cache", {})
+        keys = {skeleton(w) for w in words}
+        best_wanted = sorted(k for k in keys if len(k) >= 5 and k not in self.skeletons
+                             and (k, fuzzy_cutoff) not in fuzzy_cache)
+        for k, found in _candidates(best_wanted, self._keys, fuzzy_cutoff):
+            best = None
+            for c in found:
+                score = fuzz.ratio(k, c, score_cutoff=fuzzy_cutoff)
+                if score >= fuzzy_cutoff and (best is None or score > best[1] or (score == best[1] and c < best[0])):
+                    best = (c, score)
+            fuzzy_cache[(k, fuzzy_cutoff)] = best
+        for table, cutoff in (("_person_surname_keys", fuzzy_cutoff), ("_last_given_keys", given_cutoff)):
+            wanted = sorted(k for k in keys if (k, table, cutoff) not in close_cache)
+            choices = tuple(c for group in getattr(self, table).values() for c in group)
+            for k, found in _candidates(wanted, choices, cutoff):
+                close_cache[(k, table, cutoff)] = [c for c in found if fuzz.ratio(k, c, score_cutoff=cutoff) >= cutoff]
+        for cache in (fuzzy_cache, close_cache):
+            if len(cache) > 50000:
+                cache.clear()
 
     def given_before(self, word: str, cutoff: float = 80.0) -> frozenset[str]:
         """The surnames (first words of short forms) before which ``word`` could be a
@@ -199,7 +246,7 @@ class NameIndex:
         found = set(self._last_given_dropped.get(word, ()))
         key = skeleton(word)
         found.update(self._last_given.get(key, ()))
-        for k, _, _ in _close_keys(key, self._last_given_keys, cutoff):
+        for k in self._close(key, "_last_given_keys", cutoff):
             found.update(self._last_given[k])
         return frozenset(found)
 
@@ -223,6 +270,40 @@ def _close_keys(key: str, by_length: dict[int, tuple[str, ...]], cutoff: float) 
             continue
         out.extend(process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None))
     return out
+
+
+def _candidates(queries: list[str], choices: Sequence[str], cutoff: float):
+    """``(query, [choice, ...])``: every choice whose ``fuzz.ratio`` with the query may reach
+    ``cutoff`` (a superset: scored in blocks by ``process.cdist`` under a looser cutoff)."""
+    if not queries or not choices:
+        for q in queries:
+            yield q, []
+        return
+    import numpy
+
+    loose = max(0.0, cutoff / 100.0 - 0.02)
+    for i in range(0, len(queries), 256):
+        block = queries[i:i + 256]
+        scores = process.cdist(block, choices, scorer=Indel.normalized_similarity, score_cutoff=loose,
+                               dtype=numpy.float32)
+        for q, row in zip(block, scores):
+            yield q, [choices[j] for j in numpy.flatnonzero(row)]
+
+
+def _best_key(key: str, by_length: dict[int, tuple[str, ...]], cutoff: float) -> tuple | None:
+    """``process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)`` over keys
+    grouped by :func:`_by_length` (in sorted order): the lengths that cannot reach ``cutoff``
+    are skipped, and of equal scores the key first in sorted order wins, as in one pass."""
+    n = len(key)
+    best = None
+    for m, keys in by_length.items():
+        if n + m and 200.0 * min(n, m) / (n + m) + 1e-9 < cutoff:
+            continue
+        got = process.extractOne(key, keys, scorer=fuzz.ratio,
+                                 score_cutoff=cutoff if best is None else best[1])
+        if got is not None and (best is None or got[1] > best[1] or (got[1] == best[1] and got[0] < best[0])):
+            best = got
+    return best
 
 
 def name_index(lexicon: Lexicon) -> NameIndex:

@@ -72,6 +72,11 @@ class Rule:
     def find(self, text: str, ctx: Context) -> Iterable[Edit | Flag]:
         raise NotImplementedError
 
+    def prepare(self, words: set[str], pipeline: Any) -> None:
+        """Called by :meth:`Pipeline.prepare` with the capitalised tokens of the texts about
+        to be mended: a rule that learns something per word may learn them all at once here
+        (faster in bulk).  Must not change what :meth:`find` returns."""
+
     def edit(self, start: int, end: int, replacement: str, message: str = "", *,
              safety: Safety | None = None, confidence: float = 1.0) -> Edit:
         return Edit(start, end, replacement, self.code, self.name,

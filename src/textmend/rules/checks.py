@@ -518,20 +518,24 @@ class _LexiconMemo:
         self._canonical = getattr(lexicon, "canonical", None)
         self._canonical_len = len(self._canonical or ())
         self._first_words: frozenset[str] | None = None
+        #: the names without a capitalised word: looked for whole
         self._whole: tuple[str, ...] = ()
+        #: capitalised word -> the names it ends ("koning Filip"); a token that starts with
+        #: one of them may be such a name going on with letters ("Filips")
         self._ending: dict[str, tuple[str, ...]] = {}
-        self._ending_len = 0
-        self._ending_prefixes: frozenset[str] = frozenset()
+        self._sorted_tokens: set[str] = set()  # tokens already sorted into the next set
+        self._ending_tokens: set[str] = set()  # those that start with a key of _ending
+        self._opening: dict[str, tuple[str, ...]] = {}  # first word -> the names it opens
 
     @property
     def first_words(self) -> frozenset[str]:
         """:meth:`_Resolver._established` needs the full name (or a multi-word variant) of
         a person of known gender in the text.  Of each such name, the first word that starts
         with a capital and does not end the name: a text with none of them among its
-        capitalised tokens (:func:`~textmend.evidence.cap_tokens`) has nothing to flag
-        (see :meth:`may_name` for the other names)."""
+        capitalised tokens (:func:`~textmend.evidence.cap_tokens`), or none of the names
+        they open, has nothing to flag (see :meth:`may_name` for the other names)."""
         if self._first_words is None:
-            keys, ending, whole = set(), {}, set()
+            keys, ending, whole = {}, {}, set()
             for e in self.lexicon.entries:
                 if e.kind != "person" or e.gender not in ("m", "f"):
                     continue
@@ -540,26 +544,35 @@ class _LexiconMemo:
                     if key is None:
                         whole.add(n)
                     elif key.end() < len(n):
-                        keys.add(key.group())
+                        keys.setdefault(key.group(), set()).add(n)
                     else:  # "Akihito", "koning Filip": the text may go on with letters
                         ending.setdefault(key.group(), set()).add(n)
             self._first_words = frozenset(keys)
+            self._opening = {k: tuple(sorted(v)) for k, v in keys.items()}
             self._whole = tuple(sorted(whole))
             self._ending = {k: tuple(sorted(v)) for k, v in ending.items()}
-            self._ending_len = min(map(len, ending), default=0)
-            self._ending_prefixes = frozenset(k[:self._ending_len] for k in ending)
         return self._first_words
 
     def may_name(self, tokens: set[str], text: str) -> bool:
         """Could ``text`` (with these capitalised tokens) hold a full name of a person of known
         gender?  False is certain; True means: look."""
-        if not tokens.isdisjoint(self.first_words):
-            return True
-        n = self._ending_len
-        if n and not self._ending_prefixes.isdisjoint({t[:n] for t in tokens}):
-            for key, names in self._ending.items():
-                if key in text and any(name in text for name in names):
-                    return True
+        for key in tokens & self.first_words:  # the name must be in the text as it stands (_established)
+            if any(name in text for name in self._opening[key]):
+                return True
+        if self._ending:
+            new = tokens - self._sorted_tokens
+            if new:  # learned once per token (set operations in C for the ones seen)
+                if len(self._sorted_tokens) > 200_000:
+                    self._sorted_tokens.clear()
+                    self._ending_tokens.clear()
+                    new = tokens
+                self._sorted_tokens.update(new)
+                keys = tuple(self._ending)
+                self._ending_tokens.update(t for t in new if t.startswith(keys))
+            for t in tokens & self._ending_tokens:
+                for key, names in self._ending.items():
+                    if t.startswith(key) and any(name in text for name in names):
+                        return True
         return any(name in text for name in self._whole)
 
     def fresh(self) -> bool:

@@ -30,6 +30,8 @@ elsewhere in the document.  Weaker evidence gives an unsafe edit (a suggestion).
 """
 from __future__ import annotations
 
+import sys
+
 from functools import lru_cache
 
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
@@ -66,6 +68,15 @@ class Names(Rule):
         ("TM403", "transliteration", "a foreign transliteration matched to a lexicon name by sound and fuzzy matching"),
         ("TM404", "given-name", "a first name in another language next to a known surname"),
     )
+
+    def prepare(self, words: set[str], pipeline) -> None:
+        """Learn the gate's verdicts on these words at once (their fuzzy look-ups batched)."""
+        lex = pipeline.lexicon
+        if len(lex):
+            gate = _gate(lex, name_index(lex))
+            new = words.difference(gate.seen_set)
+            if new:
+                gate._learn(new)
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
         lex = ctx.lexicon
@@ -491,7 +502,7 @@ def _kind(w: str, lex, idx: NameIndex) -> int:
     if not w[:1].isupper() or (len(w) > 1 and w.isupper()):
         return 0
     kind = 0
-    if w in lex.variants or w in idx.dropped or _MOJI.search(w):
+    if w in lex.variants or w in idx.dropped or (not w.isascii() and _MOJI.search(w)):
         kind |= SELF
     if w in _multi_first(lex):
         kind |= MULTI
@@ -543,8 +554,14 @@ class _Gate:
         self.multi_set: set[str] = set()
         self.weak_set: set[str] = set()
 
-    def verdict(self, w: str) -> tuple[int, int]:
-        kind = _kind(w, self.lex, self.idx)
+    #: new words that need fuzzy look-ups, at once, worth a batched look-up
+    #: (:meth:`NameIndex.prime`: ~5x faster per word, but it needs numpy, whose import costs
+    #: ~0.2 s: measured not worth it for the command line's batches, unless numpy is there)
+    PRIME_AT = 256
+
+    def verdict(self, w: str, kind: int | None = None) -> tuple[int, int]:
+        if kind is None:
+            kind = _kind(w, self.lex, self.idx)
         paths = 0
         lex, idx = self.lex, self.idx
         if (kind & SELF and w in idx.dropped and w not in lex.variants and not _MOJI.search(w)
@@ -612,8 +629,13 @@ class _Gate:
                       self.always_set, self.multi_set, self.weak_set, self.seen_set):
                 d.clear()
         self.seen_set.update(words)
-        for w in words:
-            kind, paths = self.seen[w] = self.verdict(w)
+        lex, idx = self.lex, self.idx
+        kinds = [(w, _kind(w, lex, idx)) for w in words]
+        looked_up = [w for w, kind in kinds if kind and not kind & SELF]  # what verdict() looks up
+        if len(looked_up) >= (2 if "numpy" in sys.modules else self.PRIME_AT):
+            idx.prime(looked_up)  # (numpy imported already: worth it from two words on)
+        for w, kind in kinds:
+            kind, paths = self.seen[w] = self.verdict(w, kind)
             if kind & SELF or paths:
                 self.always[w] = paths
                 self.always_set.add(w)
@@ -690,13 +712,15 @@ def _multi_first(lex) -> frozenset[str]:
     return got
 
 
-_MARKS = _regex.compile("|".join(FOREIGN_MARKS) + r"|[^\x00-\x7f]", _regex.IGNORECASE)
 
 
 def _foreign_shape(word: str) -> bool:
     """The word could be another language's spelling of a name (non-ASCII letters or one
     of :data:`FOREIGN_MARKS`); only such words can ever be repaired by sound."""
-    return _MARKS.search(word) is not None
+    if not word.isascii():
+        return True
+    lower = word.lower()  # (ASCII: the marks match case-insensitively)
+    return any(m in lower for m in FOREIGN_MARKS)
 
 
 def looks_foreign(word: str, canonical: str) -> bool:
