@@ -368,3 +368,17 @@ def test_inflections(word, base):
 @given(st.sampled_from(sorted(english_words())[::997] or ["house"]))
 def test_every_listed_word_matches_in_any_case(w):
     assert is_english_word(w) and is_english_word(w.upper()) and is_english_word(w.title())
+
+
+_LISTED = sorted(english_words())
+
+
+@given(st.one_of(
+    st.sampled_from(_LISTED[::211] or ["house"]).flatmap(  # listed words and their neighbours
+        lambda w: st.sampled_from([w, w[:-1], w[:2], w[:1], w + "s", w + "zz", w.title(), w[1:]])),
+    st.text(alphabet="abcdeilmnorstuyz{~é", max_size=6),  # anything else, edge bytes too
+))
+def test_english_index_answers_as_the_whole_set(w):
+    from textmend.lexicon import english_index
+
+    assert (w in english_index()) == (w in english_words())

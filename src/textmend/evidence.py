@@ -59,12 +59,13 @@ def is_english_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
+def _english():
+    """The English word list's index (:func:`textmend.lexicon.english_index`)."""
     try:
-        from .lexicon import english_words
+        from .lexicon import english_index
     except ImportError:  # word list not built: every word counts as unknown
         return frozenset()
-    return english_words()
+    return english_index()
 
 
 def sentence_initial(text: str, start: int) -> bool:
