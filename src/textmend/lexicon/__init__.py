@@ -182,16 +182,21 @@ class Lexicon:
                 if e.kind == "person":
                     self.people.setdefault(tok, []).append(e)
             self.max_words = max(self.max_words, len(e.name.split()))
+        canonical, variants = self.canonical, self.variants
         for e in self.entries:
+            # (what _target says, worked out once per entry and per variant's word count)
+            short_for_one_word = e.kind == "person" and len(e.name.split()) > 1
             for v in e.variants:
-                if v == e.name or v in self.canonical:
+                if v == e.name or v in canonical:
                     continue  # a variant that is someone's correct name is no variant
-                target = self._target(e, v)
-                old = self.variants.get(v)
+                words = len(v.split())
+                target = e.short if short_for_one_word and words == 1 else e.name
+                old = variants.get(v)
                 if old is not None and old[0] != target:
                     ambiguous.add(v)
-                self.variants[v] = (target, e)
-                self.max_words = max(self.max_words, len(v.split()))
+                variants[v] = (target, e)
+                if words > self.max_words:
+                    self.max_words = words
         for v in ambiguous:  # two entries claim one variant: never guess
             del self.variants[v]
 

@@ -97,7 +97,7 @@ class NameIndex:
                         ambiguous_caps.add(tok.upper())
                     self.caps[tok.upper()] = tok
             for tok in tokens:
-                if any(ord(c) > 127 for c in tok):
+                if not tok.isascii():
                     d = drop_non_ascii(tok)
                     if len(d) >= 2 and d != tok:
                         old = self.dropped.setdefault(d, [])
