@@ -243,3 +243,21 @@ def test_common_prefix_and_suffix():
     assert encoding._common_suffix("abcdef", "abcxef", 3) == 2
     assert encoding._common_prefix("", "abc", 0) == 0
     assert encoding._common_suffix("aaa", "aaaa", 3) == 3
+
+
+# -- TM103's gate (issue 6): whether a text has a pair, from what TM102 found
+
+_PAIR_PIECES = ["a", " ", "\n", "é", "’", "“", "Ã", "©", "Ä", "Ÿ", "ğ", "\u0301", "\x1a", "ab", "\u00a0"]
+
+
+@given(st.lists(st.sampled_from(_PAIR_PIECES), max_size=30).map("".join))
+def test_has_pair_from_tm102_is_the_plain_scan(text):
+    want = encoding._PAIR.search(text) is not None
+    assert encoding.has_pair(text) == want
+    ctx = Context(ENC, text)
+    encoding.candidate_segments(text + "éé", ctx)  # another text's answer is not reused
+    assert encoding.has_pair(text, ctx) == want
+    encoding.candidate_segments(text, ctx)
+    assert encoding.has_pair(text, ctx) == want
+    rule = encoding.WordMojibake()
+    assert rule.find(text, ctx) == rule.find(text, Context(ENC, text))

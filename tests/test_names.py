@@ -205,3 +205,93 @@ def test_prepare_changes_no_result():
     assert sum(g.text != t for g, t in zip(got, texts)) >= 3  # the texts do get repaired
     p.prepare(texts[:1])
     assert p.explain(texts[2]).text == want[2].text  # a text it was not prepared for
+
+
+# -- cheap gates of TM300 and TM501 (issue 6): each must find exactly what the plain scan does
+
+from hypothesis import settings  # noqa: E402
+
+from textmend.evidence import cap_tokens as _cap_tokens  # noqa: E402
+from textmend.evidence import doc_words as _doc_words  # noqa: E402
+from textmend.lexicon.matching import name_index as _name_index  # noqa: E402
+from textmend.rules import possessives as _poss  # noqa: E402
+from textmend.rules.base import Context as _Context  # noqa: E402
+from textmend.rules.casing import CapsName as _CapsName  # noqa: E402
+
+#: pieces rich in what the gates look at: apostrophes with and without spaces, S endings,
+#: names of the test lexicon in every case, titles, combining marks (the exhaustive path)
+_GATE_PIECES = ["Xi", "XI", "XIS", "Xis", "XiS", "Serbia", "Serbias", "Serbiass", "Slovakies",
+                "Slovakie", "Naples", "Napoli", "Napolis", "Putin", "Putins", "Poutines", "Kims",
+                "NATO", "NATOS", "Washingtons", "Moscows", "Johnsons", "Boris", "Mr", "the", "of",
+                "President", "visit", "said", "James", "s", "S", "’", "'", " ", " ", " ", "’s",
+                "'s", "s’s", "S's", " ’ s", " ' s", " 's", "’ s", ",", ".", "\n", "-", "é",
+                "\u0301", "Ab", "ABs"]
+_gate_text = st.one_of(st.lists(st.sampled_from(_GATE_PIECES), max_size=40).map("".join),
+                       st.lists(st.sampled_from(_GATE_PIECES[:-3]), max_size=30).map(" ".join))
+
+
+def _plain_needles(text: str) -> tuple[list[int], list[int]]:
+    spaced, doubled = set(), set()
+    for needles, into, shift in ((_poss.SPACED_NEEDLES, spaced, 0), (_poss.DOUBLE_NEEDLES, doubled, 1)):
+        for needle in needles:
+            i = text.find(needle)
+            while i >= 0:
+                into.add(i + shift)  # a doubled needle: where its apostrophe is
+                i = text.find(needle, i + 1)
+    return sorted(spaced), sorted(doubled)
+
+
+@given(_gate_text)
+def test_apostrophe_marks_are_the_needle_scans(text):
+    spaced, doubled = _poss.apostrophe_marks(text)
+    assert (sorted(spaced), sorted(doubled)) == _plain_needles(text)
+    assert _poss.has_needle(text) == any(n in text for n in _poss.SPACED_NEEDLES + _poss.DOUBLE_NEEDLES)
+
+
+@given(_gate_text)
+def test_doubles_and_spaced_are_their_patterns_finditer(text):
+    spaced, doubled = _poss.apostrophe_marks(text)
+    want = [(m.span(), m.groups()) for m in _poss._DOUBLE.finditer(text)]
+    assert [(m.span(), m.groups()) for m in _poss._doubles(text, doubled)] == want
+    assert [m.span() for m in _poss._spaced(text, spaced)] == [m.span() for m in _poss._SPACED.finditer(text)]
+
+
+def _worth(words, idx, doc) -> set[str]:
+    """The words TM300 looks at (as in Possessives.find)."""
+    return {w for w in words if w not in idx.canonical_tokens
+            and any(_poss.resolve(c, idx, doc) for c in _poss._stems(w))}
+
+
+@settings(max_examples=300)
+@given(_gate_text)
+def test_shared_name_gate_keeps_every_word_the_rules_look_at(text):
+    idx = _name_index(TEST_LEXICON)
+    gate = _poss.lexicon_gate(TEST_LEXICON)
+    ctx = _Context(P, text)
+    tokens = _cap_tokens(None, text)
+    hits = _poss.gate_tokens(ctx, text, gate)
+    if tokens is None:
+        assert hits is None
+        return
+    doc = _doc_words(ctx, text)
+    assert _worth(hits & gate.s_forms, idx, doc) == _worth(tokens & _poss._s_forms(idx), idx, doc)
+    assert hits & gate.caps == tokens & frozenset(idx.caps)
+    # what TM300 left in the cache is what TM501 would have worked out for itself
+    assert _CapsName().find(text, ctx) == _CapsName().find(text, _Context(P, text))
+
+
+@given(_gate_text)
+def test_an_unnamed_person_is_never_repaired_where_it_stands(text):
+    # the early skip in Possessives.find: _plain_edit says None wherever such a word stands
+    idx = _name_index(TEST_LEXICON)
+    doc = _doc_words(_Context(P, text), text)
+    for m in _poss._PLAIN_S.finditer(text):
+        proper = _poss.resolve(m.group(1), idx, doc)
+        if proper is not None and _poss._unnamed_person(proper, idx, doc):
+            assert _poss.Possessives._plain_edit(text, m.start(), m.end(), m.group(), proper, idx, doc) is None
+
+
+def test_the_gates_let_real_repairs_through():
+    assert mend("Serbias President met Washingtons's envoy.") == "Serbia's President met Washington's envoy."
+    assert mend("Xi Jinping came. XIS visit and Putin ’ s talks.") == "Xi Jinping came. Xi's visit and Putin’s talks."
+    assert mend("Xi Jinping came. XI said so.") == "Xi Jinping came. Xi said so."

@@ -229,3 +229,38 @@ def test_compounds_from_hyphens(text):
     long = "a" * 200 + text
     assert spacing._compounds(long) == re.findall(r"([A-Za-z0-9]+)-([A-Za-z]+)", long)
 
+
+
+# -- cheap gates of TM201–TM203 (issue 6): each must find exactly what the plain scan does
+
+from hypothesis import example  # noqa: E402
+
+#: pieces rich in what the gates look at: spaces before and after marks, hyphens between
+#: words, dashes, full stops glued to capitals, quotes
+_GATE_PIECES = ["a", "ab", "four", "day", "well", "known", "The", "Then", "St", "X", "5", "1990",
+                " ", " ", " ", "-", " -", "- ", " - ", ".", " .", ",", " ,", ";", ":", "!", "?",
+                " ?", "\"", "”", "’", "“", "(", ")", "\n", "é", "..."]
+_gate_text = st.lists(st.sampled_from(_GATE_PIECES), max_size=40).map("".join)
+
+
+@given(_gate_text)
+def test_spaced_mark_is_the_plain_scan(text):
+    assert spacing.spaced_mark(text) == (spacing.SpaceBeforePunctuation._re.search(text) is not None)
+
+
+class _PlainHyphen(spacing.HyphenSpacing):
+    """TM201 with the scan it had before its look-arounds were narrowed."""
+    _either = re.compile(r"-(?:(?<= -)(?=[a-z])|(?= [a-z]))")
+
+
+@example("a four\n -day visit, a well\n- known face")  # (a newline counts as a word's end)
+@given(_gate_text)
+def test_hyphen_gate_drops_no_repair(text):
+    assert spacing.HyphenSpacing().find(text, None) == _PlainHyphen().find(text, None)
+
+
+@given(_gate_text)
+def test_sentence_matches_are_the_plain_scans(text):
+    rule = spacing.MissingSpaceAfterSentence()
+    want = [m.span() for p in (rule._dot, rule._bang, rule._query) for m in p.finditer(text)]
+    assert [m.span() for m in rule._matches(text)] == want

@@ -26,9 +26,9 @@ from __future__ import annotations
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import caps_lines, cap_tokens, doc_words, occurrences, CapsLines, DocWords, is_english_word, used_in, next_word, prev_word, sentence_initial
-from ..lexicon.matching import name_index
+from ..evidence import caps_lines, doc_words, occurrences, CapsLines, DocWords, is_english_word, used_in, next_word, prev_word, sentence_initial
 from .base import Context, Rule
+from .possessives import gate_tokens, lexicon_gate
 
 _CAPS = regex.compile(r"(?<![\p{L}\p{M}\d_-])\p{Lu}{2,}(?:-\p{Lu}+)*(?![\p{L}\p{M}\d_])")
 _ROMAN = regex.compile(r"[IVXLCDM]+")
@@ -42,14 +42,15 @@ class CapsName(Rule):
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
         lex = ctx.lexicon
-        if not len(lex):
+        gate = lexicon_gate(lex)
+        if gate is None:  # an empty lexicon: no name to repair
             return []
-        idx = name_index(lex)
-        tokens = cap_tokens(ctx, text)
+        idx = gate.index
+        tokens = gate_tokens(ctx, text, gate)  # (shared with TM300: one pass over the tokens)
         if tokens is None:
             found = [(m.start(), m.end(), m.group()) for m in _CAPS.finditer(text)]
         else:  # only the capitalised words that are names in capitals
-            words = tokens & _caps_keys(idx)
+            words = tokens & gate.caps
             if not words:
                 return []
             found = occurrences(text, words, _CAPS)
@@ -104,12 +105,16 @@ class ProperPhrase(Rule):
         pattern, by_lower = _phrases(lex)
         if pattern is None:
             return []
-        caps = caps_lines(ctx, text)
+        caps = None  # (looked up at the first phrase: most news has none)
         out = []
         for m in pattern.finditer(text):
             found = m.group()
             canon = by_lower.get(found.lower())
-            if canon is None or found == canon or found.isupper() or caps(m.start()):
+            if canon is None or found == canon or found.isupper():
+                continue
+            if caps is None:
+                caps = caps_lines(ctx, text)
+            if caps(m.start()):
                 continue
             if _capitals(canon) <= _capitals(found):
                 continue  # only ever add capitals ("Minsk Agreements" stays)
@@ -137,13 +142,6 @@ def _phrases(lex):
             pattern = None
         got = (pattern, by_lower)
         lex._case_phrases = got
-    return got
-
-
-def _caps_keys(idx) -> frozenset[str]:
-    got = getattr(idx, "_caps_keys", None)
-    if got is None:
-        got = idx._caps_keys = frozenset(idx.caps)
     return got
 
 

@@ -227,9 +227,10 @@ def fix_and_explain(text: str, config: ftfy.TextFixerConfig) -> tuple[str, list]
             return text, steps
 
 
-def candidate_segments(text: str) -> list[tuple[int, int]]:
+def candidate_segments(text: str, ctx: Context | None = None) -> list[tuple[int, int]]:
     """Spans of the segments of ``text`` that ftfy could change, in order (a superset of
-    the segments for which :func:`needs_ftfy` holds).  Clean text costs a few scans in C."""
+    the segments for which :func:`needs_ftfy` holds).  Clean text costs a few scans in C.
+    With a ``ctx``, whether the text has a pair is left for TM103 (:func:`has_pair`)."""
     found: dict[int, int] = {}
     if _has_ascii_controls(text):
         _scan(text, _ASCII_FIXER_RE, found)
@@ -240,7 +241,11 @@ def candidate_segments(text: str) -> list[tuple[int, int]]:
     # scanned only for what is there
     distinct = set(_RUN.findall(text))
     runs = "\n".join(distinct)
-    if _PAIR.search(runs):
+    pair = _PAIR.search(runs) is not None
+    cache = getattr(ctx, "cache", None)
+    if cache is not None:
+        cache["has_pair"] = (text, pair)
+    if pair:
         _scan(text, _PAIR, found)
     if not _HOT_SINGLES.isdisjoint(runs):
         _scan(text, _SINGLE_RE, found)
@@ -253,6 +258,18 @@ def candidate_segments(text: str) -> list[tuple[int, int]]:
         _scan(text, _RUN, found,
               lambda m: not unicodedata.is_normalized("NFC", text[max(0, m.start() - 1):m.end()]))
     return sorted(found.items())
+
+
+def has_pair(text: str, ctx: Context | None = None) -> bool:
+    """Whether two non-ASCII characters stand side by side in ``text`` (``_PAIR`` matches).
+
+    Answered from what TM102 found (:func:`candidate_segments`) while the text is the same
+    object: a pair in the text is a pair inside one of its distinct runs of non-ASCII
+    characters, which TM102 joins with newlines (ASCII) and searches."""
+    got = getattr(ctx, "cache", {}).get("has_pair")
+    if got is not None and got[0] is text:
+        return got[1]
+    return _PAIR.search(text) is not None
 
 
 def _common_prefix(a: str, b: str, limit: int) -> int:
@@ -415,7 +432,7 @@ class Encoding(Rule):
     config_html = config._replace(unescape_html="auto")
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
-        segments = candidate_segments(text)
+        segments = candidate_segments(text, ctx)
         if not segments:
             return []
         rules = getattr(getattr(ctx, "pipeline", None), "rules", ())
@@ -482,8 +499,8 @@ class WordMojibake(Rule):
     _wordish = re.compile(f"[{_LEAD}]|[^\\W\\d_]")  # a character a word can hold
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
-        if text.isascii():
-            return []
+        if text.isascii() or not has_pair(text, ctx):
+            return []  # (a word of mojibake holds a pair)
         lines: dict[int, int] = {}
         _scan(text, _PAIR, lines)
         out: list[Edit] = []

@@ -27,6 +27,9 @@ apostrophe inserted is the one the document already uses.
 """
 from __future__ import annotations
 
+import re
+from typing import NamedTuple
+
 import regex
 
 from ..edits import SAFE, UNSAFE, Edit
@@ -61,23 +64,27 @@ class Possessives(Rule):
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
         edits: list[Edit] = []
-        if "’ s" in text or " 's" in text or " ’s" in text or "' s" in text:
-            for m in _spaced(text):
+        spaced, doubled = apostrophe_marks(text)
+        if spaced:
+            for m in _spaced(text, spaced):
                 apo = m.group(1) or m.group(2)
                 edits.append(Edit(m.start(), m.end(), apo + "s", "TM304", "spaced-apostrophe", SAFE,
                                   "spaces around a possessive apostrophe removed", 0.9))
         lex = ctx.lexicon
-        if not len(lex):
+        gate = lexicon_gate(lex)
+        if gate is None:  # an empty lexicon: no name to repair
             return edits
-        idx = name_index(lex)
-        tokens = cap_tokens(ctx, text)
-        double = tokens is None or "s's" in text or "s’s" in text or "S's" in text or "S’s" in text
-        words = None if tokens is None else tokens & _s_forms(idx)
-        if not double and not words:
-            return edits
+        idx, forms = gate.index, gate.s_forms
+        tokens = gate_tokens(ctx, text, gate)
+        if tokens is None:  # combining marks: the exhaustive scan below
+            words = None
+        elif not doubled and forms.isdisjoint(tokens):
+            return edits  # (most news: no doubled S, and no capitalised word is such a form)
+        else:
+            words = tokens & forms
         caps = caps_lines(ctx, text)
         doc = doc_words(ctx, text)
-        for m in (_DOUBLE.finditer(text) if double else ()):
+        for m in _doubles(text, doubled):
             base = m.group(1)
             if caps(m.start()):
                 continue
@@ -86,7 +93,6 @@ class Possessives(Rule):
                 continue
             edits.append(Edit(m.start(), m.end(), proper + m.group(2) + "s", "TM301", "double-possessive",
                               SAFE, f"possessive S added twice to {proper!r}", 0.9))
-        apo = None
         # only words whose stem is a name the lexicon knows are worth a look
         if tokens is None:
             words = set(_PLAIN_S_WORD.findall(text))
@@ -114,6 +120,8 @@ class Possessives(Rule):
                     break
             if proper is None or lex.variant(word) is not None:
                 continue
+            if _unnamed_person(proper, idx, doc):
+                continue  # (what _plain_edit would say of every occurrence, decided early)
             if is_english_word(word):
                 # "Turkeys", "Prices", "Browns": a plural of an English word; only a place or
                 # organisation the document names elsewhere counts, and never a person's name
@@ -121,24 +129,22 @@ class Possessives(Rule):
                 if (word.lower() != (base + "s").lower() or entry is None or entry.kind == "person"
                         or (sentence_initial(text, m.start()) and proper not in doc)):
                     continue
-            if apo is None:  # (the same for the whole text: counted once)
-                apo = apostrophe(text)
-            ed = self._judge_plain(text, m.start(), m.end(), word, proper, apo, idx, doc)
+            ed = self._judge_plain(text, m.start(), m.end(), word, proper, idx, doc)
             # (the judgements above only read: the costlier checks of where the word stands
             # come last) not in an ALL-CAPS line, and not in a passage in another language
             if ed is not None and not caps(start) and english_here(text, start):
                 edits.append(ed)
         return edits
 
-    def _judge_plain(self, text: str, s: int, e: int, word: str, proper: str, apo: str,
+    def _judge_plain(self, text: str, s: int, e: int, word: str, proper: str,
                      idx: NameIndex, doc: DocWords) -> Edit | None:
-        ed = self._plain_edit(text, s, e, word, proper, apo, idx, doc)
+        ed = self._plain_edit(text, s, e, word, proper, idx, doc)
         if ed is not None and _stands_as_name(text, word, s):
             return None  # "Rinus Michels, …", "from Williams, dealers said": a name of its own
         return ed
 
     @staticmethod
-    def _plain_edit(text: str, s: int, e: int, word: str, proper: str, apo: str,
+    def _plain_edit(text: str, s: int, e: int, word: str, proper: str,
                     idx: NameIndex, doc: DocWords) -> Edit | None:
         """The repair the word's neighbours call for (before the costlier look at the rest
         of the text in :meth:`_judge_plain`)."""
@@ -164,6 +170,7 @@ class Possessives(Rule):
             return None
         if after in POSSESSED_TITLES or (after.islower() and after not in FUNCTION_WORDS
                                          and not after.endswith(("ed", "ing")) and len(after) > 2):
+            apo = _apostrophe(text)
             if sentence_initial(text, s) and is_english_word(word) and proper not in doc:
                 return Edit(s, e, proper + apo + "s", "TM302", "missing-apostrophe", UNSAFE,
                             f"{word!r} before {after!r} reads as the possessive of {proper!r}", 0.5)
@@ -172,15 +179,63 @@ class Possessives(Rule):
         return None
 
 
-def _spaced(text: str) -> list:
-    """``_SPACED.finditer(text)``, tried only where one of its spaced apostrophes is: every
-    match starts at one of them or at the space before it."""
-    starts = set()
-    for needle in ("’ s", "' s", " 's", " ’s"):
-        i = text.find(needle)
+#: the spaced apostrophes :data:`_SPACED` starts on, and the doubled possessives
+#: :data:`_DOUBLE` needs; each holds exactly one apostrophe
+SPACED_NEEDLES = ("’ s", "' s", " 's", " ’s")
+DOUBLE_NEEDLES = ("s's", "s’s", "S's", "S’s")
+
+
+#: any of the needles with a straight apostrophe, and with a curly one: the apostrophe, then
+#: ``s`` after one of `` sS`` or `` s``.  Each pattern opens with one literal character, so
+#: ``re`` skips to it in a tight C loop (one pass, no Python per apostrophe)
+_NEEDLE_STRAIGHT = re.compile(r"'(?:(?<=[ sS]')s| s)")
+_NEEDLE_CURLY = re.compile(r"’(?:(?<=[ sS]’)s| s)")
+
+
+def has_needle(text: str) -> bool:
+    """Whether any of :data:`SPACED_NEEDLES` or :data:`DOUBLE_NEEDLES` occurs in ``text``
+    (exact: the two patterns spell out the eight needles; most news has none)."""
+    return (_NEEDLE_STRAIGHT.search(text) is not None
+            or ("’" in text and _NEEDLE_CURLY.search(text) is not None))
+
+
+def apostrophe_marks(text: str) -> tuple[list[int], list[int]]:
+    """Where the :data:`SPACED_NEEDLES` start in ``text``, and where the apostrophes of the
+    :data:`DOUBLE_NEEDLES` stand (each occurrence once, in no set order).
+
+    One scan decides that there is none (:func:`has_needle`); else the apostrophes are
+    visited (``str.find`` of one character) and each is looked around.  Exact, because every
+    needle holds exactly one apostrophe: each occurrence of a needle is seen when the loop
+    stands on that apostrophe and looks one character before it and two after it.
+    """
+    if not has_needle(text):
+        return [], []
+    spaced: list[int] = []
+    doubled: list[int] = []
+    find = text.find
+    for apo in ("'", "’"):
+        i = find(apo)
         while i >= 0:
-            starts.update((i - 1, i) if i else (i,))
-            i = text.find(needle, i + 1)
+            nxt = text[i + 1:i + 2]
+            if nxt == "s":
+                before = text[i - 1:i]  # ("" at 0: text[-1:0] is empty)
+                if before == " ":
+                    spaced.append(i - 1)  # " 's", " ’s"
+                elif before == "s" or before == "S":
+                    doubled.append(i)  # "s's", "S’s"
+            elif nxt == " " and text[i + 2:i + 3] == "s":
+                spaced.append(i)  # "’ s", "' s"
+            i = find(apo, i + 1)
+    return spaced, doubled
+
+
+def _spaced(text: str, needles: list[int]) -> list:
+    """``_SPACED.finditer(text)``, tried only where one of its spaced apostrophes is
+    (``needles``, from :func:`apostrophe_marks`): every match starts at one of them or at
+    the space before it."""
+    starts = set()
+    for i in needles:
+        starts.update((i - 1, i) if i else (i,))
     out, end = [], 0
     for i in sorted(starts):
         if i >= end:
@@ -188,6 +243,82 @@ def _spaced(text: str) -> list:
             if m is not None:
                 out.append(m)
                 end = m.end()
+    return out
+
+
+class NameGate(NamedTuple):
+    """What the cheap gates of TM300 and TM501 intersect a document's capitalised tokens
+    with, worked out once per lexicon (its indexes are built once, on construction)."""
+
+    index: NameIndex
+    #: the words TM300 may repair (:func:`_s_forms`, but the names' own words)
+    s_forms: frozenset[str]
+    #: the ALL-CAPS forms of names TM501 may repair (the keys of ``index.caps``)
+    caps: frozenset[str]
+    #: both, for the one pass over the tokens the two rules share (:func:`gate_tokens`)
+    either: frozenset[str]
+
+
+def lexicon_gate(lex) -> NameGate | None:
+    """The :class:`NameGate` of ``lex``, or None for an empty lexicon (kept on the lexicon,
+    so a document pays one attribute look-up)."""
+    got = getattr(lex, "_name_gate", False)
+    if got is False:
+        if len(lex):
+            idx = name_index(lex)
+            # (a canonical token is never worth a look: see ``worth`` in Possessives.find)
+            forms, caps = _s_forms(idx) - idx.canonical_tokens, frozenset(idx.caps)
+            got = NameGate(idx, forms, caps, forms | caps)
+        else:
+            got = None
+        lex._name_gate = got
+    return got
+
+
+def gate_tokens(ctx: Context, text: str, gate: NameGate) -> set[str] | frozenset[str] | None:
+    """``cap_tokens(ctx, text) & gate.either`` (None when the tokens are None): the
+    capitalised tokens of ``text`` that TM300 or TM501 could repair, a handful at most.
+
+    Each rule intersects this small set with its own words, which gives exactly what it
+    would get from the whole token set (``T & (A | B) & A == T & A``).  Shared through
+    ``ctx.cache`` while the text is the same object (TM501 runs on the text TM300 left:
+    the same object when TM300 changed nothing), so the tokens are walked once, not twice.
+    """
+    got = ctx.cache.get("name_gate_tokens")
+    if got is not None and got[0] is text and got[1] is gate:
+        return got[2]
+    tokens = cap_tokens(ctx, text)
+    if tokens is None:
+        hits = None
+    elif gate.either.isdisjoint(tokens):
+        hits = _NO_TOKENS  # (most news: no set to build)
+    else:
+        hits = tokens & gate.either
+    ctx.cache["name_gate_tokens"] = (text, gate, hits)
+    return hits
+
+
+_NO_TOKENS: frozenset[str] = frozenset()
+
+
+def _doubles(text: str, apostrophes: list[int]) -> list:
+    """``_DOUBLE.finditer(text)``, tried only at the doubled needles (``apostrophes``, from
+    :func:`apostrophe_marks`).
+
+    Exact: a match is a run of letters and marks (nothing of the run before it), then the
+    needle's apostrophe and ``s``; so it holds the needle, and starts where the run of
+    letters and marks that ends just before the apostrophe starts.  Matches never overlap
+    (a run starts after the apostrophe of any earlier needle in reach, with its lower-case
+    ``s``, which cannot open a match), so these are finditer's matches, in order.
+    """
+    out = []
+    for i in sorted(apostrophes):
+        j = i - 1
+        while j > 0 and _LETTER_MARK.match(text, j - 1):
+            j -= 1
+        m = _DOUBLE.match(text, j)
+        if m is not None and m.end() == i + 2:
+            out.append(m)
     return out
 
 
@@ -210,10 +341,27 @@ def _s_forms(idx: NameIndex) -> frozenset[str]:
     return got
 
 
+def _apostrophe(text: str) -> str:
+    """:func:`~textmend.evidence.apostrophe` of ``text`` (four counts over the text), worked
+    out once per text and only when a repair needs it, not for every candidate word."""
+    memo = text_memo(text)
+    got = memo.get(("apostrophe",))
+    if got is None:
+        got = memo[("apostrophe",)] = apostrophe(text)
+    return got
+
+
 def _stems(word: str) -> list[str]:
     if word.endswith("ies"):
         return [word[:-3] + "ie", word[:-3] + "y", word[:-3] + "ia", word[:-1]]
     return [word[:-1]]
+
+
+def _unnamed_person(proper: str, idx: NameIndex, doc: DocWords) -> bool:
+    """``proper`` is a person's name that the document never writes as it is: then
+    :meth:`Possessives._plain_edit` rejects the word wherever it stands ("Williams" with no
+    "William" in the text), so the loop skips it before the costlier look at its place."""
+    return any(x.kind == "person" for x in idx.lexicon.entries_for(proper)) and proper not in doc
 
 
 def _entry_of(proper: str, idx: NameIndex):
