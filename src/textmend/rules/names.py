@@ -670,11 +670,15 @@ class _Gate:
                 rests = sorted(set(rests), key=len, reverse=True)
                 return _re.compile(_re.escape(w + " ") + "(?:" + "|".join(map(_re.escape, rests)) + ")")
 
+            ascii_other = [r for r in other if r.isascii()]
             got = self._phrases[w] = (frozenset(capital), pattern([r for rs in capital.values() for r in rs]) if capital else None,
-                                      pattern(other) if other else None)
-        seconds, capital_pattern, other_pattern = got
+                                      pattern(other) if other else None,
+                                      pattern(ascii_other) if ascii_other else None)
+        seconds, capital_pattern, other_pattern, ascii_pattern = got
         if capital_pattern is not None and not tokens.isdisjoint(seconds) and capital_pattern.search(text):
             return True
+        if text.isascii():  # (O(1)) the phrases with other characters cannot be in it
+            other_pattern = ascii_pattern
         return other_pattern is not None and other_pattern.search(text) is not None
 
 
