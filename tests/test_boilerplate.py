@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from textmend import Pipeline, apply_edits
@@ -319,3 +320,22 @@ def test_long_runs_of_white_space_take_the_linear_way(pieces):
     ctx = Context(PU, text)
     rule = Boilerplate()
     assert _edits(rule.find(text, ctx)) == _edits(rule.find_plain(text, ctx))
+
+
+@settings(max_examples=300)
+@given(text=st.one_of(fast_text, boilerplate_text, ascii_prose, any_text,
+                      st.lists(st.sampled_from(["\n" * 70, " \n" * 40, "\n", " ", "—", "Also read |", "More",
+                                                ". ", "!) ", "?” ", "\t", "x"]), max_size=12).map("".join)))
+def test_trigger_scans_from_the_starts_and_from_the_words_agree(text):
+    # the fast way (scans from the line breaks and terminators) and the linear way (from the
+    # trigger words) find the same patterns; the fast way gives up exactly on the texts with a
+    # line break followed by 63 characters of white space
+    from textmend.rules.boilerplate import _SKIP_CLASS, _triggers
+    trig = _triggers(load_patterns())
+    fast: dict[int, bool] = {}
+    linear: dict[int, bool] = {}
+    done = trig._from_starts(text, fast)
+    trig._from_words(text, linear)
+    assert done == (re.search(r"\n" + _SKIP_CLASS + "{63}", text) is None)
+    if done:
+        assert fast == linear

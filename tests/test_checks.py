@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import textmend
@@ -262,3 +262,69 @@ def test_quote_counts_follow_in_quotes(words):
     context = _Context(sent, _Resolver("", LEX), lambda: [])
     for i in range(len(sent) + 1):
         assert context.in_quotes(i) == _in_quotes(sent, i)
+
+
+# -- the gate of TM701: which genders have the full names a text holds ---------------------------
+#
+# ``_NameGate`` answers from the capitalised tokens (``cap_tokens``) what a search of the text
+# for every name would answer.  Names and texts below are built to hit its corners: pieces
+# glued to what stands before a name ("Anti-", "Mc"), names that go on ("-led", "s", "’s"),
+# particles, initials, apostrophes, hyphens, letters outside ASCII, names without a barrier.
+
+from textmend.evidence import cap_tokens  # noqa: E402
+from textmend.rules.checks import (_EXACT, _PREFIX, PRONOUNS, _NameGate,  # noqa: E402
+                                   _pronoun_tokens, _requirements)
+
+_NAME_WORDS = ["Ana", "Bo", "Kim", "Jong", "Un", "Un-su", "al-Bor", "D.", "O'Neil", "van", "de", "Žak",
+               "Łuk", "Ömer", "Ré", "ẩm", "Hồ", "Xi", "Anaïs", "Bob-Ana", "II", "Jr.", "El’Bo", "é-Ana",
+               "Bo×Ana"]
+gate_name = st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=3).map(" ".join)
+#: what may stand around a name in a text: glue ("Anti-", "Mc", letters), endings ("-led",
+#: "s", "’s"), other names' words
+_AROUND = ["", " ", "Anti-", "Mc", "x", "é", "-", "'", "“", "(", "s", "-led", "’s", "a", "É", "\n", "3",
+           ".", "ana", "Bo", "Kim Jong", "Ana Bo", "Un", "ẩ", "-Ana"] + _NAME_WORDS
+
+
+@settings(max_examples=400)
+@given(named=st.lists(st.tuples(gate_name, st.sampled_from("mf")), min_size=1, max_size=6),
+       texts=st.lists(st.lists(st.tuples(st.sampled_from(_AROUND), st.integers(0, 5),
+                                         st.sampled_from(_AROUND)), max_size=4), min_size=1, max_size=5))
+def test_name_gate_is_a_search_of_every_name(named, texts):
+    gate = _NameGate(named)  # (one gate for several texts: what it learns carries over)
+    for parts in texts:
+        text = "".join(a + named[i % len(named)][0] + b for a, i, b in parts)
+        tokens = cap_tokens(None, text)
+        if tokens is None:  # (combining marks: the rule takes its exhaustive path)
+            continue
+        truth = frozenset(g for n, g in named if n in text)
+        assert gate.genders(tokens, text) == truth, text
+
+
+@pytest.mark.parametrize("name, required", [
+    ("Kim Jong Un", [(_EXACT, "Jong")]),           # "Un" would hold for "United" too
+    ("Vladimir Putin", [(_PREFIX, "Putin")]),      # "Putin-led"; "Vladimir" may be glued
+    ("Michael D. Higgins", [(_EXACT, "D"), (_PREFIX, "Higgins")]),
+    ("koning Filip", [(_PREFIX, "Filip")]),
+    ("Abdullah II", [(_PREFIX, "II")]),            # the short end when there is nothing else
+])
+def test_name_gate_requirements(name, required):
+    assert _requirements(name)[0] == required
+
+
+@given(text=st.one_of(fast_text, check_text, ascii_prose, any_text))
+def test_pronoun_scans_by_gender(text):
+    # a text that names only men (or women) in full looks only for her/herself (his/himself)
+    every = _pronoun_tokens(text)
+    for gender in "mf":
+        want = [t for t in every if PRONOUNS[t[2].lower()][0] == gender]
+        assert _pronoun_tokens(text, frozenset(gender)) == want
+
+
+@given(texts=st.lists(st.one_of(fast_text, check_text), min_size=1, max_size=4))
+def test_prepare_learns_but_changes_nothing(texts):
+    # Pipeline.prepare hands the capitalised tokens of a batch to PronounMismatch.prepare,
+    # which learns the gate's verdicts on them at once
+    p = Pipeline(select=["TM7"], lexicon={"builtin": False, "extra": [LEX]})
+    before = [_keys(p.explain(t).flags) for t in texts]
+    p.prepare(texts)
+    assert [_keys(p.explain(t).flags) for t in texts] == before

@@ -39,7 +39,9 @@ class Context:
 
     @property
     def lexicon(self):
-        return self.pipeline.lexicon
+        p = self.pipeline
+        got = getattr(p, "_lexicon", None)  # (loaded: skip the loading property)
+        return got if got is not None else p.lexicon
 
     @property
     def options(self) -> dict[str, Any]:

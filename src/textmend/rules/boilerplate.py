@@ -252,9 +252,9 @@ _SKIP = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\
          "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + _BULLETS)
 _SKIP_CLASS = "[" + "".join(re.escape(c) for c in _SKIP) + "]"
 _SKIP_SET = frozenset(_SKIP)
-#: a line break followed by a long run of white space: a scan from each line break costs the
-#: white space after it, so only texts with such a run need the linear way (found from "\n")
-_LONG_SKIP = re.compile(r"\n" + _SKIP_CLASS + "{63}")
+#: a long run of white space after a line break: a scan from each line break costs the white
+#: space after it, so only texts with such a run need the linear way (``_Triggers.scans``)
+_LONG_RUN = _SKIP_CLASS + "{63}"
 #: closing quotes and brackets between a terminator and the next sentence
 _CLOSERS = "\"'”’»)]"
 #: letters that an ASCII letter matches ignoring case (``regex``: İ ſ K; ``re``: also ı)
@@ -380,18 +380,25 @@ class _Triggers:
             for w in _trigger_words(p.pattern) or ():
                 by_word.setdefault(w, []).append(i)
         self.by_word = {w: tuple(v) for w, v in by_word.items()}
-        self.first = self.scans = None
+        self.first = self.scans = self.rare = None
         if by_word:  # (?=…): a first letter of some trigger, the cheap test first
             firsts = "".join(sorted({w[0] + w[0].upper() for w in by_word}))
             word = ("(?=[" + firsts + "\u0130\u0131\u017f\u212a])(" + trie_pattern(by_word, _any_case)
                     + ")(?!" + _CASE_LETTERS + ")")
-            tail = _SKIP_CLASS + "*" + word
+            # (possessive: neither closers nor white space can start a trigger word, so
+            # giving some back never helps; it is only the engine's time)
+            tail = _SKIP_CLASS + "*+" + word
             self.first = re.compile("()" + tail)
-            # from each line break or terminator (and closing quotes or brackets)
-            closers = "[" + re.escape(_CLOSERS) + "]*"
-            self.scans = (("\n", re.compile(r"\n()" + tail)), (".", re.compile(r"\." + closers + "()" + tail)),
-                          ("!", re.compile("!" + closers + "()" + tail)),
-                          ("?", re.compile(r"\?" + closers + "()" + tail)))
+            # from each line break or terminator (and closing quotes or brackets); the scan
+            # from the line breaks also stops at a long run of white space (no group 2): a
+            # match that passes over line breaks passes over no long run, which would have
+            # stopped it at the first of them
+            closers = "[" + re.escape(_CLOSERS) + "]*+"
+            self.scans = (re.compile(r"\n()(?:(?=" + _LONG_RUN + ")|" + tail + ")"),
+                          re.compile(r"\." + closers + "()" + tail))
+            # "!" and "?" are rare: tried where str.find finds them (no match holds another)
+            self.rare = (("!", re.compile("!" + closers + "()" + tail)),
+                         ("?", re.compile(r"\?" + closers + "()" + tail)))
             # the trigger words themselves, where a line or sentence may start before them
             # (after white space, a closing quote or bracket, a terminator, or at the start)
             before = "".join(re.escape(c) for c in _SKIP + _CLOSERS + ".!?")
@@ -418,20 +425,39 @@ class _Triggers:
         quotes or brackets.  Texts with a long run of white space (where a scan from every
         line break in it would cost the rest of the run each time) find the trigger words
         first and walk the run of white space before each back once: linear."""
-        found = dict.fromkeys(self.always, False)
+        found = dict.fromkeys(self.always, False) if self.always else {}
         if self.scans is None:
             return found
-        if _LONG_SKIP.search(text) is None:
-            # (the fast way for texts without long runs of white space: a scan from each
-            # line break or terminator, which costs the length of such a run each time)
-            m = self.first.match(text)
-            if m is not None:
-                self._try(text, m.start(1), m.start(2), m.group(2), found)
-            for char, scan in self.scans:
-                if char in text:  # (memchr: no scan of a text without "!" or "?")
-                    for m in scan.finditer(text):
-                        self._try(text, m.start(1), m.start(2), m.group(2), found)
+        if self._from_starts(text, found):
             return found
+        found = dict.fromkeys(self.always, False)
+        self._from_words(text, found)
+        return found
+
+    def _from_starts(self, text: str, found: dict[int, bool]) -> bool:
+        """:meth:`at_starts` the fast way, for texts without long runs of white space: a
+        scan from each line break or terminator (which costs the length of such a run each
+        time).  False, and ``found`` unfinished, when the text has a long run."""
+        for scan in self.scans:
+            for m in scan.finditer(text):
+                if m.start(2) < 0:
+                    return False  # a long run of white space (only "\n" scans for it)
+                self._try(text, m.start(1), m.start(2), m.group(2), found)
+        for char, scan in self.rare:
+            i = text.find(char)
+            while i >= 0:
+                m = scan.match(text, i)
+                if m is not None:
+                    self._try(text, m.start(1), m.start(2), m.group(2), found)
+                i = text.find(char, i + 1)
+        m = self.first.match(text)
+        if m is not None:
+            self._try(text, m.start(1), m.start(2), m.group(2), found)
+        return True
+
+    def _from_words(self, text: str, found: dict[int, bool]) -> None:
+        """:meth:`at_starts` the linear way: from the trigger words, each run of white
+        space before one walked back once."""
         for m in self.words.finditer(text):
             at, word = m.start(), m.group(1)
             j = at
@@ -447,7 +473,6 @@ class _Triggers:
                 k -= 1
             if k and text[k - 1] in ".!?":  # a sentence starts after the closers
                 self._try(text, j, at, word, found)
-        return found
 
     def after(self, text: str, pos: int) -> dict[int, bool]:
         """The patterns with a trigger that match from ``pos`` on across ``_SKIP``

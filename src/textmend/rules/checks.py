@@ -43,12 +43,14 @@ import re
 import tomllib
 import weakref
 from functools import lru_cache
+from itertools import compress, filterfalse, repeat
+from operator import itemgetter, not_
 from pathlib import Path
 
 import regex
 
 from ..edits import Flag
-from ..evidence import cap_tokens
+from ..evidence import _CAP_OTHER, _CAP_UNICODE, cap_tokens
 from ..trie import trie_pattern
 from .base import Context, Rule
 from .layout import _STRIP, FUNCTION, core, ends_sentence
@@ -111,16 +113,17 @@ _WORD_END = r"[ \t\n\r,.;:!?)\]}\"”»]"
 def _conj_scan(conj: str):
     # possessive quantifiers: the word after the gap starts with a letter, so only the whole
     # white space run can stand before it; the word itself is read once (no backtracking)
-    # and its last characters are compared with lookbehinds at its end
+    # and its last characters are compared with lookbehinds at its end.  (The proof that
+    # holds for most conjunctions in prose, words of letters that differ, is tried first.)
     return re.compile(
         conj + r"(?<=[ \t\n]" + conj + r")(?=[ \t\n])"
-        r"(?!(?<=" + _NOT_LETTER + r"[ \t\n]" + conj + r")"
-        r"|[ \t]*+\n?[ \t]*+" + _NOT_LETTER +
-        r"|(?<=([\x00-\x7f])([\x00-\x7f])([A-Za-z])[ \t\n]" + conj + r")[ \t]*+\n?[ \t]*+"
+        r"(?!(?<=([\x00-\x7f])([\x00-\x7f])([A-Za-z])[ \t\n]" + conj + r")[ \t]*+\n?[ \t]*+"
         r"(?=[A-Za-z])[A-Za-z'’-]++(?<=[A-Za-z])(?=" + _WORD_END + r")"
         r"(?:(?<=[ \t\n][A-Za-z])"  # one letter
         r"|(?<=[ \t\n][A-Za-z]{2})(?<!(?i:\2\3))"  # two letters, not those before
-        r"|(?<![ \t\n].)(?<![ \t\n]..)(?<!(?i:\1\2\3))))")  # three or more: the last three
+        r"|(?<![ \t\n].)(?<![ \t\n]..)(?<!(?i:\1\2\3)))"  # three or more: the last three
+        r"|(?<=" + _NOT_LETTER + r"[ \t\n]" + conj + r")"
+        r"|[ \t]*+\n?[ \t]*+" + _NOT_LETTER + ")")
 
 
 _CONJ_SCANS = (_conj_scan("and"), _conj_scan("or"))
@@ -499,14 +502,221 @@ def _remember(memo: dict, key, value):
     return value
 
 
-#: a word as :func:`textmend.evidence.cap_tokens` finds it when it opens a name with a capital
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+class _NameGate:
+    """Which genders have the names a text holds, of ``named`` (the full names and
+    multi-word variants of the lexicon's people of known gender, with their gender)?
+    Answered from the text's capitalised tokens (:func:`~textmend.evidence.cap_tokens`)
+    with C-level set operations, and a search of the text only for the names whose pieces
+    are all among them.
+
+    Why that is exact: ``cap_tokens`` is what the scans ``_CAP_ASCII``, or ``_CAP_UNICODE``
+    and ``_CAP_OTHER``, find in the text.  Scan a name with them: its *pieces*.  Inside a
+    name, after its first ASCII character that no token can hold (no letter nor ``-``: a
+    *barrier*), the scans of a text that holds the name go exactly as over the name, since
+    no token reaches across a barrier.  So each piece after a barrier starts a token of the
+    text, and is the whole token when a barrier ends it (``Jong`` in ``Kim Jong Un``:
+    *exact*); a piece at the end of the name may go on in the text (``Putin-led``:
+    *prefix*).  A piece before the first barrier may be glued to what stands before the
+    name (``Anti-Tony``): when a barrier ends it, it is a token or ends one where a piece
+    can start (a capital or a character outside ASCII: *glued*); a name without a barrier
+    needs its pieces inside tokens (*contained*), and a name without a piece is searched
+    whole.  (The ASCII scan finds the same pieces in a name of ASCII letters, and a text
+    that holds a name with other letters is no ASCII text.)
+
+    What a token satisfies is learned once (``_verdicts``, and ``_ends`` for the glued
+    pieces a token ends with); the tokens that satisfy nothing (most) are sorted out in
+    bulk by C-level maps (a scan of each token for the pieces), kept in a set
+    (``_nothing``) and taken out of a text's tokens in C.  A name is searched only when
+    all its requirements are held and its glued pieces are tokens or end one."""
+
+    def __init__(self, named):
+        #: a requirement -> the names indexed under it: (name, requirements, glued pieces)
+        self._index: dict[tuple[str, str], list[tuple[str, frozenset, frozenset]]] = {}
+        self._genders: dict[str, frozenset[str]] = {}
+        for name, gender in named:
+            self._genders[name] = self._genders.get(name, frozenset()) | {gender}
+        whole = []
+        for name in sorted(self._genders):
+            reqs, glued = _requirements(name)
+            if not reqs:
+                whole.append(name)
+                continue
+            key = max(reqs, key=lambda r: (len(r[1]), r))  # (the longest piece: rarest)
+            self._index.setdefault(key, []).append((name, frozenset(reqs), frozenset(glued)))
+        self._whole = tuple(whole)
+        found = self._index.values()
+        reqs = {r for entries in found for _, rs, _ in entries for r in rs}
+        self._exact = frozenset(p for kind, p in reqs if kind == _EXACT)
+        #: what a token may have at its start, and after it (where a piece can start);
+        #: and the scans that find the tokens that may have some
+        at_start = [r for r in reqs if r[0] != _EXACT]
+        inside = [r for r in reqs if r[0] == _CONTAINED]
+        inside += [(_GLUED, p) for entries in found for _, _, gs in entries for p in gs]
+        self._at_start, self._inside = _Pieces(at_start), _Pieces(inside)
+        self._start_scan = re.compile(trie_pattern({p for _, p in at_start})) if at_start else None
+        self._inside_scan = re.compile(trie_pattern({p for _, p in inside})) if inside else None
+        self._verdicts: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._ends: dict[str, tuple[str, ...]] = {}
+        self._nothing: set[str] = set()
+
+    def learn(self, tokens: set[str]) -> None:
+        """Learn what these tokens satisfy, at once (:meth:`PronounMismatch.prepare`)."""
+        new = (tokens - self._nothing).difference(self._verdicts)
+        if new:
+            self._learn_all(new)
+
+    def _learn_all(self, new: set[str]) -> None:
+        """Learn what the tokens ``new`` satisfy: :meth:`_learn` for the few that may satisfy
+        something (C-level maps find them), the others satisfy nothing."""
+        if len(self._nothing) + len(self._verdicts) + len(new) > 2 * _MEMO_SIZE:
+            self._nothing.clear()
+            self._verdicts.clear()
+            self._ends.clear()
+        toks = list(new)
+        maybe = new & self._exact
+        if self._start_scan is not None:
+            maybe.update(compress(toks, map(self._start_scan.match, toks)))
+        if self._inside_scan is not None:
+            # a piece starts with a capital or a character outside ASCII: after the first
+            # character of a token, only a token of another shape than "Word" may have one
+            tails = map(itemgetter(slice(1, None)), toks)
+            odd = set(filterfalse(str.isascii, toks))
+            odd.update(compress(toks, map(not_, map(str.islower, tails))))
+            odd = list(odd - maybe)
+            maybe.update(compress(odd, map(self._inside_scan.search, odd, repeat(1))))
+        for tok in maybe:
+            self._learn(tok)
+        self._nothing.update(new - maybe)
+
+    def _learn(self, tok: str) -> tuple[tuple[str, str], ...]:
+        """Learn what the token ``tok`` satisfies (its requirements, and the glued pieces
+        it ends with after its first character; those it is are looked up in the tokens),
+        and return its requirements."""
+        got = [(_EXACT, tok)] if tok in self._exact else []
+        got += self._at_start.at(tok, 0)
+        ends = []
+        if not (tok.isascii() and tok[1:].islower()):  # (most tokens: a piece starts at 0 only)
+            for i in range(1, len(tok)):
+                c = tok[i]
+                if "A" <= c <= "Z" or c >= "\x80":
+                    for kind, p in self._inside.at(tok, i):
+                        if kind == _CONTAINED:
+                            got.append((kind, p))
+                        elif i + len(p) == len(tok):
+                            ends.append(p)
+        verdict = tuple(got)
+        if not got and not ends:
+            self._nothing.add(tok)
+        else:
+            self._verdicts[tok] = verdict
+            if ends:
+                self._ends[tok] = tuple(ends)
+        return verdict
+
+    def genders(self, tokens: set[str], text: str) -> frozenset[str]:
+        """The genders of the names ``text`` holds (its capitalised tokens: ``tokens``)."""
+        found: frozenset[str] = frozenset()
+        rest = tokens - self._nothing
+        if rest:
+            new = rest.difference(self._verdicts)
+            if new:
+                self._learn_all(new)
+                rest = rest - self._nothing
+            verdicts, ends = self._verdicts, self._ends
+            held: set[tuple[str, str]] = set()
+            have = tokens  # the tokens and the glued pieces they end with
+            for tok in rest:
+                got = verdicts.get(tok)
+                if got is None:  # (forgotten meanwhile: the memo was full)
+                    got = self._learn(tok)
+                held.update(got)
+                glued = ends.get(tok)
+                if glued:
+                    have = have | set(glued)
+            index, genders = self._index, self._genders
+            for r in held:
+                for name, reqs, glued in index.get(r, ()):
+                    if reqs <= held and glued <= have and not genders[name] <= found \
+                            and name in text:
+                        found |= genders[name]
+                        if len(found) == 2:
+                            return found
+        for name in self._whole:
+            if not self._genders[name] <= found and name in text:
+                found |= self._genders[name]
+        return found
+
+
+class _Pieces:
+    """``(kind, piece)`` pairs, found by the first four characters of the piece: which of
+    them a token has at ``i``."""
+
+    def __init__(self, entries):
+        by4: dict[str, list[tuple[str, str]]] = {}
+        short: dict[str, list[tuple[str, str]]] = {}
+        for kind, p in sorted(set(entries)):
+            (by4.setdefault(p[:4], []) if len(p) >= 4 else short.setdefault(p, [])).append((kind, p))
+        self._by4 = {k: tuple(v) for k, v in by4.items()}
+        self._short = {k: tuple(v) for k, v in short.items()}
+        self._lengths = tuple(sorted({len(p) for p in short}))
+
+    def at(self, tok: str, i: int) -> list[tuple[str, str]]:
+        got = [e for e in self._by4.get(tok[i:i + 4], ()) if tok.startswith(e[1], i)]
+        for k in self._lengths:
+            if i + k > len(tok):
+                break
+            got += self._short.get(tok[i:i + k], ())
+        return got
+
+
+_EXACT, _PREFIX, _CONTAINED, _GLUED = "=", "^", "~", "$"
+
+
+#: an ASCII character that no capitalised token holds: no letter nor "-" (see :class:`_NameGate`)
+_BARRIER = re.compile(r"[\x00-\x2c\x2e-\x40\x5b-\x60\x7b-\x7f]")
+
+
+def _pieces(name: str) -> list[tuple[int, int, str]]:
+    """``(start, end, piece)``: what the scans of :func:`~textmend.evidence.cap_tokens` find
+    in ``name``, but those that start with no letter (``_CAP_OTHER`` finds ``×`` or ``€``
+    too, which may stand in a text scanned with ``_CAP_ASCII`` only)."""
+    scans = (_CAP_UNICODE,) if name.isascii() else (_CAP_UNICODE, _CAP_OTHER)
+    return sorted((m.start(), m.end(), m.group()) for scan in scans
+                  for m in scan.finditer(name) if m.group()[0].isalpha())
+
+
+def _requirements(name: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """What the capitalised tokens of a text that holds ``name`` must have (see
+    :class:`_NameGate`): requirements ``(_EXACT, piece)``, a token equal to the piece;
+    ``(_PREFIX, piece)``, one that starts with it; ``(_CONTAINED, piece)``, one that holds
+    it; and the glued pieces, each a token or the end of one.  A piece of one or two letters
+    at the end is required only when there is no other (``Un`` would be "United" too); a
+    name without a piece requires nothing (it is searched whole)."""
+    pieces = _pieces(name)
+    first = _BARRIER.search(name)
+    if first is None:
+        return sorted({(_CONTAINED, p) for _, _, p in pieces}), []
+    barrier = first.start()
+    reqs, ends, glued = [], [], []
+    for s, e, p in pieces:
+        closed = _BARRIER.match(name, e) is not None
+        if s < barrier:
+            if closed:
+                glued.append(p)
+        elif closed:
+            reqs.append((_EXACT, p))
+        else:
+            ends.append((_PREFIX, p))
+    reqs += [r for r in ends if len(r[1]) > 2] or ([] if reqs else ends)
+    if not reqs:
+        reqs = [(_CONTAINED, p) for p in glued]
+    return sorted(set(reqs)), sorted(set(glued))
 
 
 class _LexiconMemo:
     """What depends on the lexicon only, remembered between texts: ``lexicon.person(name)``,
     :meth:`_Resolver.non_person`, what a capitalised name is for :func:`_decide`, the
-    :class:`_FullNames`; and ``_name_of(token)``."""
+    :class:`_FullNames`, the :class:`_NameGate`; and ``_name_of(token)``."""
 
     def __init__(self, lexicon):
         self.lexicon = lexicon
@@ -517,63 +727,19 @@ class _LexiconMemo:
         self._full: _FullNames | None = None
         self._canonical = getattr(lexicon, "canonical", None)
         self._canonical_len = len(self._canonical or ())
-        self._first_words: frozenset[str] | None = None
-        #: the names without a capitalised word: looked for whole
-        self._whole: tuple[str, ...] = ()
-        #: capitalised word -> the names it ends ("koning Filip"); a token that starts with
-        #: one of them may be such a name going on with letters ("Filips")
-        self._ending: dict[str, tuple[str, ...]] = {}
-        self._sorted_tokens: set[str] = set()  # tokens already sorted into the next set
-        self._ending_tokens: set[str] = set()  # those that start with a key of _ending
-        self._opening: dict[str, tuple[str, ...]] = {}  # first word -> the names it opens
+        self._gate: _NameGate | None = None
 
     @property
-    def first_words(self) -> frozenset[str]:
-        """:meth:`_Resolver._established` needs the full name (or a multi-word variant) of
-        a person of known gender in the text.  Of each such name, the first word that starts
-        with a capital and does not end the name: a text with none of them among its
-        capitalised tokens (:func:`~textmend.evidence.cap_tokens`), or none of the names
-        they open, has nothing to flag (see :meth:`may_name` for the other names)."""
-        if self._first_words is None:
-            keys, ending, whole = {}, {}, set()
-            for e in self.lexicon.entries:
-                if e.kind != "person" or e.gender not in ("m", "f"):
-                    continue
-                for n in (e.name, *(v for v in e.variants if " " in v)):
-                    key = next((m for m in _NAME_WORD.finditer(n) if m.group()[:1].isupper()), None)
-                    if key is None:
-                        whole.add(n)
-                    elif key.end() < len(n):
-                        keys.setdefault(key.group(), set()).add(n)
-                    else:  # "Akihito", "koning Filip": the text may go on with letters
-                        ending.setdefault(key.group(), set()).add(n)
-            self._first_words = frozenset(keys)
-            self._opening = {k: tuple(sorted(v)) for k, v in keys.items()}
-            self._whole = tuple(sorted(whole))
-            self._ending = {k: tuple(sorted(v)) for k, v in ending.items()}
-        return self._first_words
-
-    def may_name(self, tokens: set[str], text: str) -> bool:
-        """Could ``text`` (with these capitalised tokens) hold a full name of a person of known
-        gender?  False is certain; True means: look."""
-        for key in tokens & self.first_words:  # the name must be in the text as it stands (_established)
-            if any(name in text for name in self._opening[key]):
-                return True
-        if self._ending:
-            new = tokens - self._sorted_tokens
-            if new:  # learned once per token (set operations in C for the ones seen)
-                if len(self._sorted_tokens) > 200_000:
-                    self._sorted_tokens.clear()
-                    self._ending_tokens.clear()
-                    new = tokens
-                self._sorted_tokens.update(new)
-                keys = tuple(self._ending)
-                self._ending_tokens.update(t for t in new if t.startswith(keys))
-            for t in tokens & self._ending_tokens:
-                for key, names in self._ending.items():
-                    if t.startswith(key) and any(name in text for name in names):
-                        return True
-        return any(name in text for name in self._whole)
+    def gate(self) -> _NameGate:
+        """The :class:`_NameGate` of the full names and multi-word variants of the people
+        of known gender, which :meth:`_Resolver._established` looks for."""
+        gate = self._gate
+        if gate is None:
+            gate = self._gate = _NameGate(
+                (n, e.gender) for e in self.lexicon.entries
+                if e.kind == "person" and e.gender in ("m", "f")
+                for n in (e.name, *(v for v in e.variants if " " in v)))
+        return gate
 
     def fresh(self) -> bool:
         """Are the lexicon's indexes still those this memo was made from?"""
@@ -660,17 +826,18 @@ def _memo_of(lexicon) -> _LexiconMemo:
     return memo
 
 
-def _pronoun_tokens(text: str) -> list[tuple[int, str, str]]:
-    """``(start, token, core)`` of every token whose core is a checked pronoun, in order."""
+def _pronoun_tokens(text: str, genders: frozenset[str] = frozenset("mf")) -> list[tuple[int, str, str]]:
+    """``(start, token, core)`` of every token whose core is a checked pronoun of one of
+    ``genders``, in order."""
     out = []
-    lower, upper = _PRONOUN_SCANS
+    lower, upper, start = _PRONOUN_SCANS[genders]
     found = list(lower.finditer(text))
-    i = text.find("H")  # rare: found by memchr, the pattern tried there only
+    i = text.find(start)  # rare: found by memchr, the pattern tried there only
     while i >= 0:
         m = upper.match(text, i)
         if m is not None:
             found.append(m)
-        i = text.find("H", i + 1)
+        i = text.find(start, i + 1)
     for m in found:
         t = m.start()
         while t > 0 and text[t - 1] in _STRIP:
@@ -719,10 +886,18 @@ _SPACE = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\
                    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 # \x1c-\x1f are white space for ``str.split`` and ``re`` but not for ``regex``'s ``\s``: a text
 # with one of them is split into tokens with ``_WORD`` (slower), as :func:`_sentences` does.
-#: every possible checked pronoun (``re``: a literal first character is found fast); the
-#: characters around a pronoun token's core (space, quotes, brackets, .,;:!?) are no ``\w``
-_PRONOUN_SCANS = (re.compile(r"h(?<!\wh)(?:is|er|imself|erself)(?!\w)"),
-                  re.compile(r"H(?<!\wH)(?:is|er|imself|erself)(?!\w)"))
+#: every possible checked pronoun of the genders wanted: the lower-case scan, the capitalised
+#: one and its first letters (``re`` finds a literal prefix fast, one of two or three letters
+#: faster than "h"); the characters around a pronoun token's core (space, quotes, brackets,
+#: .,;:!?) are no ``\w``
+_PRONOUN_SCANS = {
+    frozenset("mf"): (re.compile(r"h(?<!\wh)(?:is|er|imself|erself)(?!\w)"),
+                      re.compile(r"H(?<!\wH)(?:is|er|imself|erself)(?!\w)"), "H"),
+    frozenset("m"): (re.compile(r"hi(?<!\whi)(?:s|mself)(?!\w)"),
+                     re.compile(r"Hi(?<!\wHi)(?:s|mself)(?!\w)"), "Hi"),
+    frozenset("f"): (re.compile(r"her(?<!\wher)(?:self)?(?!\w)"),
+                     re.compile(r"Her(?<!\wHer)(?:self)?(?!\w)"), "Her"),
+}
 _PRONOUN_CORES = frozenset(f for p in PRONOUNS for f in (p, p.title()))
 _NEXT_TOKEN = regex.compile(r"(\s*)(\S+)")
 #: the same with ``re`` (faster), for a text without \x1c-\x1f (space for ``re`` only)
@@ -734,6 +909,9 @@ _WORD_BACK = regex.compile(r"(?r)\S+")
 
 
 _SKIPPED, _STOP, _DEMONYM_WORD, _GENDERED = object(), object(), object(), object()
+_BOTH = frozenset("mf")
+#: the genders of persons named -> the genders of the pronouns that may be flagged
+_OTHER_GENDERS = {_BOTH: _BOTH, frozenset("m"): frozenset("f"), frozenset("f"): frozenset("m")}
 #: a text longer than this lists its full names at once when it looks up many people
 _LONG_TEXT = 100_000
 
@@ -787,15 +965,19 @@ class PronounMismatch(Rule):
         """Only the sentences of the few pronouns that can be flagged are analysed: a
         pronoun token of the checked shape, not quoted, possessive (his/her), with a person
         of the other gender (in the lexicon, named in full in the text) among the 30 tokens
-        before it.  Their sentences are then checked as :meth:`find_plain` checks every one."""
+        before it; and only pronouns of a gender other than one of those named in full
+        (:meth:`_NameGate.genders`) are looked for.  Their sentences are then checked as
+        :meth:`find_plain` checks every one."""
         lexicon = ctx.lexicon
         if not getattr(lexicon, "people", None):
             return []
         memo = _memo(lexicon)
         tokens = cap_tokens(ctx, text)
-        if tokens is not None and not memo.may_name(tokens, text):
+        named = _BOTH if tokens is None else memo.gate.genders(tokens, text)
+        if not named:
             return []  # no gendered person's full name (or multi-word variant) is here
-        found = _pronoun_tokens(text)
+        # a pronoun is flagged for a person of the other gender (who needs a full name here)
+        found = _pronoun_tokens(text, _OTHER_GENDERS[named])
         if not found:
             return []
         resolver = _Resolver(text, lexicon, memo)
@@ -811,6 +993,12 @@ class PronounMismatch(Rule):
             if flag is not None:
                 out.append(flag)
         return out
+
+    def prepare(self, words: set[str], pipeline) -> None:
+        """Learn the name gate's verdicts on these words at once (in bulk: faster)."""
+        lexicon = pipeline.lexicon
+        if getattr(lexicon, "people", None):
+            _memo(lexicon).gate.learn(words)
 
     def find_plain(self, text: str, ctx: Context) -> list[Flag]:
         """Every sentence checked (slow; the specification :meth:`find` is held to)."""
