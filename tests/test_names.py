@@ -295,3 +295,36 @@ def test_the_gates_let_real_repairs_through():
     assert mend("Serbias President met Washingtons's envoy.") == "Serbia's President met Washington's envoy."
     assert mend("Xi Jinping came. XIS visit and Putin ’ s talks.") == "Xi Jinping came. Xi's visit and Putin’s talks."
     assert mend("Xi Jinping came. XI said so.") == "Xi Jinping came. Xi said so."
+
+
+def test_learned_verdicts_travel_between_pipelines():
+    """What one pipeline learned per word, absorbed by another (as the command line's
+    workers do), gives the other the same verdicts it would have learned itself."""
+    from textmend.rules.names import _gate
+    from textmend.lexicon.matching import name_index
+
+    texts = ["Russian Foreign Minister Sergueï Lavrov met Nicols Maduro in Moscou.",
+             "North Korean leader Kim Jong-oun received Former President Dmitri Medwedew.",
+             "Kowalczykowska and Brightwater met Oleksandrivna Tshabalala in Nakamura."]
+    teacher = Pipeline(lexicon=TEST_LEXICON)
+    for t in texts:
+        teacher.explain(t)
+    learned = teacher.take_learned()
+    assert learned and learned["TM400"], "the names rule hands over its verdicts"
+    assert teacher.take_learned() == {}  # taken once
+    lex = teacher.lexicon
+    gate = _gate(lex, name_index(lex))
+    want = {w: (gate.seen[w], gate.given_before.get(w, 0), gate.fuzzy_near.get(w, 0),
+                gate.dropped_near.get(w, 0)) for w, *_ in learned["TM400"]}
+    # a fresh gate for the same lexicon content absorbs them and answers alike
+    from textmend.lexicon import Lexicon
+
+    other = Pipeline(lexicon=Lexicon(list(TEST_LEXICON.entries)))
+    other.absorb_learned(learned)
+    olex = other.lexicon
+    ogate = _gate(olex, name_index(olex))
+    got = {w: (ogate.seen[w], ogate.given_before.get(w, 0), ogate.fuzzy_near.get(w, 0),
+               ogate.dropped_near.get(w, 0)) for w in want}
+    assert got == want
+    for t in texts:
+        assert other.explain(t).text == teacher.explain(t).text

@@ -31,9 +31,9 @@ from typing import Any
 
 from . import __version__
 from .config import ConfigError, find_config, load_config
-from .io import (DEFAULT_INCLUDE, JSONL_INCLUDE, AtomicWriter, BinaryFileError, Block, InputError,
-                 Notice, Source, abort_all, decoded_chunks, is_jsonl_path, is_utf8, iter_sources,
-                 jsonl_blocks, text_blocks)
+from .io import (DEFAULT_INCLUDE, JSONL_INCLUDE, READ_SIZE, AtomicWriter, BinaryFileError, Block,
+                 InputError, Notice, Source, abort_all, decoded_chunks, is_jsonl_path, is_utf8,
+                 iter_sources, jsonl_blocks, text_blocks)
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143
@@ -349,6 +349,27 @@ def _run_batch(units: list[tuple]) -> list[UnitResult]:
                 traceback.print_exc()
             out.append(UnitResult(error=f"internal error while mending: {type(exc).__name__}: {exc}"))
     return out
+
+
+def _run_shared_batch(units: list[tuple], shared: list[dict]) -> tuple[list[UnitResult], dict]:
+    """:func:`_run_batch` in a pool worker: first take over what other workers learned
+    per word (``shared``), then hand back what this batch taught (the parent passes it on,
+    so a word's verdict is worked out in one worker, not in each)."""
+    pipeline = _WORKER.get("pipeline")
+    if pipeline is not None:
+        for learned in shared:
+            try:
+                pipeline.absorb_learned(learned)
+            except Exception:  # noqa: BLE001 - only speed is at stake
+                pass
+    out = _run_batch(units)
+    learned: dict = {}
+    if pipeline is not None:
+        try:
+            learned = pipeline.take_learned()
+        except Exception:  # noqa: BLE001 - only speed is at stake
+            learned = {}
+    return out, learned
 
 
 def _guard(work: str, edits: list, head_cut: bool, tail_cut: bool) -> list:
@@ -774,6 +795,8 @@ class Runner:
         self.inflight = 0
         self.window = 2 * s.jobs if s.jobs > 1 else 1
         self.executor = None
+        #: (sends left, what a worker learned) to pass on to the workers with the next batches
+        self.outbox: deque[tuple[int, dict]] = deque()
         self.held: _Slot | None = None
         self.inline_ready = False
         self.report: AtomicWriter | None = None
@@ -787,6 +810,7 @@ class Runner:
     # ---------------------------------------------------------------- producing
     def _blocks(self, job: FileJob) -> Iterator[Block]:
         src = job.source
+        read_size = READ_SIZE
         if src.is_stdin:
             fh = getattr(sys.stdin, "buffer", None)
             if fh is None:
@@ -799,12 +823,14 @@ class Runner:
                 raise InputError(f"{src.display}: is a directory")
             if self.mode == "inplace" and not stat.S_ISREG(st.st_mode):
                 raise InputError(f"{src.display}: not a regular file; cannot mend it in place")
+            if stat.S_ISREG(st.st_mode):  # a small file: no 1 MB read buffer for it (a
+                read_size = max(1, min(READ_SIZE, st.st_size + 1))  # fresh mapping each time)
 
         def count(n: int) -> None:
             self.bytes_read += n
 
         chunks = decoded_chunks(fh, src.display, self.s.encoding, self.s.errors,
-                                check_binary=True, on_bytes=count)
+                                check_binary=True, on_bytes=count, read_size=read_size)
         if is_utf8(self.s.encoding):
             chunks = self._strip_bom(chunks, job)
         if job.fmt == "jsonl":
@@ -885,13 +911,20 @@ class Runner:
                 self.held = slot
                 return
             self._start_pool(self.held.payload + payload)
-            self.held.future = self.executor.submit(_run_batch, self.held.payload)
+            self.held.future = self._submit(self.held.payload)
             self.held = None
-            slot.future = self.executor.submit(_run_batch, payload)
+            slot.future = self._submit(payload)
         else:
-            slot.future = self.executor.submit(_run_batch, payload)
+            slot.future = self._submit(payload)
         while self.inflight >= self.window:
             self._consume_one()
+
+    def _submit(self, payload: list[tuple]) -> Any:
+        """Send a batch to the pool, with what the workers learned lately (each piece goes
+        with the next ``jobs`` batches, so every worker is likely to get it once)."""
+        shared = [data for _, data in self.outbox]
+        self.outbox = deque((n - 1, data) for n, data in self.outbox if n > 1)
+        return self.executor.submit(_run_shared_batch, payload, shared)
 
     def _inline(self, payload: list[tuple]) -> list[UnitResult]:
         if not self.inline_ready:
@@ -955,7 +988,9 @@ class Runner:
                 from concurrent.futures.process import BrokenProcessPool
 
                 try:
-                    slot.result = slot.future.result()
+                    slot.result, learned = slot.future.result()
+                    if learned:
+                        self.outbox.append((self.s.jobs, learned))
                 except BrokenProcessPool:
                     raise RuntimeError("a worker process died (out of memory, or killed); "
                                        "try --jobs 1") from None

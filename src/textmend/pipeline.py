@@ -356,6 +356,25 @@ class Pipeline:
             for r in hooks:
                 r.prepare(words, self)
 
+    def take_learned(self) -> dict[str, Any]:
+        """What the rules learned per word since the last call (rule code -> picklable data;
+        see :meth:`Rule.take_learned`), for :meth:`absorb_learned` in another process built
+        with the same options."""
+        out: dict[str, Any] = {}
+        for r in self.rules:
+            if type(r).take_learned is not Rule.take_learned:
+                got = r.take_learned(self)
+                if got:
+                    out[r.code] = got
+        return out
+
+    def absorb_learned(self, learned: dict[str, Any]) -> None:
+        """Take over what :meth:`take_learned` gave elsewhere.  Results never depend on it."""
+        for r in self.rules:
+            data = learned.get(r.code)
+            if data:
+                r.absorb_learned(self, data)
+
     def explain(self, text: str) -> Result:
         if not isinstance(text, str):
             raise TypeError(f"textmend works on str, not {type(text).__name__}; decode bytes first")

@@ -79,6 +79,16 @@ class Rule:
         to be mended: a rule that learns something per word may learn them all at once here
         (faster in bulk).  Must not change what :meth:`find` returns."""
 
+    def take_learned(self, pipeline: Any) -> Any:
+        """What this rule learned per word since the last call, picklable (None: nothing),
+        for :meth:`absorb_learned` in another process with the same pipeline options: the
+        command line's workers pass it on so that each need not learn it again."""
+        return None
+
+    def absorb_learned(self, pipeline: Any, data: Any) -> None:
+        """Take over what :meth:`take_learned` gave in another process.  Must not change what
+        :meth:`find` returns."""
+
     def edit(self, start: int, end: int, replacement: str, message: str = "", *,
              safety: Safety | None = None, confidence: float = 1.0) -> Edit:
         return Edit(start, end, replacement, self.code, self.name,

@@ -78,6 +78,16 @@ class Names(Rule):
             if new:
                 gate._learn(new)
 
+    def take_learned(self, pipeline) -> list[tuple] | None:
+        """The gate's verdicts learned since the last call (see :meth:`_Gate.take`)."""
+        lex = pipeline.lexicon
+        return _gate(lex, name_index(lex)).take() if len(lex) else None
+
+    def absorb_learned(self, pipeline, records) -> None:
+        lex = pipeline.lexicon
+        if len(lex) and records:
+            _gate(lex, name_index(lex)).absorb(records)
+
     def find(self, text: str, ctx: Context) -> list[Edit]:
         lex = ctx.lexicon
         if not len(lex):
@@ -550,14 +560,16 @@ class _Gate:
         self._phrases: dict[str, object] = {}
         self._rests: dict[str, list[str]] | None = None
         self.seen_set: set[str] = set()
+        self.fresh: list[str] = []  # words learned since the last take()
         self.always_set: set[str] = set()
         self.multi_set: set[str] = set()
         self.weak_set: set[str] = set()
 
     #: new words that need fuzzy look-ups, at once, worth a batched look-up
-    #: (:meth:`NameIndex.prime`: ~5x faster per word, but it needs numpy, whose import costs
-    #: ~0.2 s: measured not worth it for the command line's batches, unless numpy is there)
-    PRIME_AT = 256
+    #: (:meth:`NameIndex.prime`: ~5x faster per word; its first use imports numpy, ~0.2 s)
+    PRIME_AT = 16
+    #: words learned and not yet taken by :meth:`take` (beyond this, nobody is taking them)
+    FRESH_LIMIT = 50_000
 
     def verdict(self, w: str, kind: int | None = None) -> tuple[int, int]:
         if kind is None:
@@ -624,10 +636,7 @@ class _Gate:
         return found
 
     def _learn(self, words) -> None:
-        if len(self.seen) > self.LIMIT:
-            for d in (self.seen, self.always, self.multi, self.weak, self.given_before, self.fuzzy_near, self.dropped_near,
-                      self.always_set, self.multi_set, self.weak_set, self.seen_set):
-                d.clear()
+        self._make_room()
         self.seen_set.update(words)
         lex, idx = self.lex, self.idx
         kinds = [(w, _kind(w, lex, idx)) for w in words]
@@ -636,15 +645,54 @@ class _Gate:
             idx.prime(looked_up)  # (numpy imported already: worth it from two words on)
         for w, kind in kinds:
             kind, paths = self.seen[w] = self.verdict(w, kind)
-            if kind & SELF or paths:
-                self.always[w] = paths
-                self.always_set.add(w)
-            if kind & MULTI:
-                self.multi[w] = paths
-                self.multi_set.add(w)
-            elif kind & WEAK and not paths:
-                self.weak[w] = paths
-                self.weak_set.add(w)
+            self._file(w, kind, paths)
+        if len(self.fresh) < self.FRESH_LIMIT:
+            self.fresh.extend(words)
+
+    def _make_room(self) -> None:
+        if len(self.seen) > self.LIMIT:
+            for d in (self.seen, self.always, self.multi, self.weak, self.given_before, self.fuzzy_near, self.dropped_near,
+                      self.always_set, self.multi_set, self.weak_set, self.seen_set):
+                d.clear()
+
+    def _file(self, w: str, kind: int, paths: int) -> None:
+        """Put a word with its verdict into the sets :meth:`worth_a_look` intersects."""
+        if kind & SELF or paths:
+            self.always[w] = paths
+            self.always_set.add(w)
+        if kind & MULTI:
+            self.multi[w] = paths
+            self.multi_set.add(w)
+        elif kind & WEAK and not paths:
+            self.weak[w] = paths
+            self.weak_set.add(w)
+
+    # -- sharing what was learned between processes (the CLI's workers) ------------------
+    def take(self) -> list[tuple]:
+        """The verdicts learned since the last call, as plain picklable records, for
+        :meth:`absorb` in another process with the same lexicon (a verdict depends on the
+        word and the lexicon alone, so absorbing one is the same as learning it)."""
+        words, self.fresh = self.fresh, []
+        seen, gb, fn, dn = self.seen, self.given_before, self.fuzzy_near, self.dropped_near
+        return [(w, *seen[w], gb.get(w, False), fn.get(w, False), dn.get(w, False))
+                for w in words if w in seen]
+
+    def absorb(self, records: list[tuple]) -> None:
+        """Take over the verdicts of :meth:`take` records for words not seen here yet."""
+        self._make_room()
+        seen_set = self.seen_set
+        for w, kind, paths, gb, fn, dn in records:
+            if w in seen_set:
+                continue
+            seen_set.add(w)
+            self.seen[w] = (kind, paths)
+            if gb is not False:
+                self.given_before[w] = gb
+            if fn is not False:
+                self.fuzzy_near[w] = fn
+            if dn is not False:
+                self.dropped_near[w] = dn
+            self._file(w, kind, paths)
 
     def _has_phrase(self, w: str, tokens: set[str], text: str) -> bool:
         """Does ``text`` contain a multi-word variant that opens with ``w``?  Phrases whose
