@@ -328,3 +328,27 @@ def test_learned_verdicts_travel_between_pipelines():
     assert got == want
     for t in texts:
         assert other.explain(t).text == teacher.explain(t).text
+
+
+_NAMEISH = st.sampled_from(["Kim", "Kimberley", "Jong-un", "Jean", "Jean-Pierre", "Pierre", "Williams",
+                            "William", "NATO", "NATOs", "Moscou", "Erdoğan", "Łukasz", "McDonald",
+                            "Donald", "Paris", "Parisians", "XI", "Xi", "Xis", "S", "Ab"])
+_GLUE = st.sampled_from([" ", "  ", "\n", "-", "'s ", "’s ", ", ", ". ", "x", "é", "(", "_", "3", "’"])
+
+
+@given(st.lists(st.tuples(_NAMEISH, _GLUE), min_size=1, max_size=40),
+       st.sets(_NAMEISH, min_size=1, max_size=14), st.booleans())
+def test_occurrences_are_the_pattern_matches_of_those_words(parts, words, long):
+    """Both ways of :func:`evidence.occurrences` (a find per word; one scan for many words
+    in a long text) give exactly the pattern's own matches of the words."""
+    from textmend.evidence import CAP_WORD, occurrences
+    from textmend.rules.casing import _CAPS
+    from textmend.rules.possessives import _PLAIN_S_WORD
+
+    text = "".join(a + b for a, b in parts)
+    if long:  # past the one-scan threshold (20,000 characters, more than 8 words)
+        text = (text + " ") * (20_001 // (len(text) + 1) + 1)
+        words = words | {f"Filler{i}" for i in range(9)}
+    for pattern in (CAP_WORD, _CAPS, _PLAIN_S_WORD):
+        want = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text) if m.group() in words]
+        assert occurrences(text, words, pattern) == want

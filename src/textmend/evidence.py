@@ -364,10 +364,25 @@ def occurrences(text: str, words, pattern) -> list[tuple[int, int, str]]:
     """Where ``pattern`` (a compiled ``regex`` pattern with its own look-behind) matches
     exactly one of ``words``: ``(start, end, word)`` in text order.  The same matches as
     ``[m for m in pattern.finditer(text) if m.group() in words]`` when every match starts
-    after a character the pattern cannot contain, found by ``str.find`` instead of a scan
-    (unless many words are looked for in a long text: then that scan, which is linear)."""
+    after a character the pattern cannot contain (so no match can start inside another),
+    found by ``str.find`` per word; many words in a long text are found by one ``re`` scan
+    for all of them (:func:`_finder`), ``pattern`` tried only where one of them starts.
+    Either way the cost is linear in the text, not a ``regex`` scan of every position."""
     if len(words) > 8 and len(text) > 20_000:  # many words in a long text: one scan
-        return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text) if m.group() in words]
+        search, match = _finder(frozenset(words)).search, pattern.match
+        out = []
+        pos = 0
+        while True:
+            m = search(text, pos)
+            if m is None:
+                return out
+            i = m.start()
+            got = match(text, i)
+            if got is not None and got.group() in words:
+                out.append((i, got.end(), got.group()))
+                pos = got.end()
+            else:  # (a word may still start inside this hit)
+                pos = i + 1
     out = []
     for w in words:
         n = len(w)
@@ -379,6 +394,14 @@ def occurrences(text: str, words, pattern) -> list[tuple[int, int, str]]:
             i = text.find(w, i + 1)
     out.sort()
     return out
+
+
+@lru_cache(maxsize=64)
+def _finder(words: frozenset[str]) -> re.Pattern:
+    """One ``re`` pattern (a trie) for where any of ``words`` starts."""
+    from .trie import trie_pattern
+
+    return re.compile(trie_pattern(sorted(words)))
 
 
 def used_in(proper: str, lexicon, doc: DocWords) -> bool:
