@@ -553,8 +553,9 @@ class _NameGate:
         inside = [r for r in reqs if r[0] == _CONTAINED]
         inside += [(_GLUED, p) for entries in found for _, _, gs in entries for p in gs]
         self._at_start, self._inside = _Pieces(at_start), _Pieces(inside)
-        self._start_scan = re.compile(trie_pattern({p for _, p in at_start})) if at_start else None
-        self._inside_scan = re.compile(trie_pattern({p for _, p in inside})) if inside else None
+        #: the scans that find the tokens that may have some piece, compiled when a batch of
+        #: new tokens is large enough to pay for it (~0.2 s: it would dominate start-up)
+        self._scans: tuple | None = None
         self._verdicts: dict[str, tuple[tuple[str, str], ...]] = {}
         self._ends: dict[str, tuple[str, ...]] = {}
         self._nothing: set[str] = set()
@@ -574,16 +575,26 @@ class _NameGate:
             self._ends.clear()
         toks = list(new)
         maybe = new & self._exact
-        if self._start_scan is not None:
-            maybe.update(compress(toks, map(self._start_scan.match, toks)))
-        if self._inside_scan is not None:
-            # a piece starts with a capital or a character outside ASCII: after the first
-            # character of a token, only a token of another shape than "Word" may have one
-            tails = map(itemgetter(slice(1, None)), toks)
-            odd = set(filterfalse(str.isascii, toks))
-            odd.update(compress(toks, map(not_, map(str.islower, tails))))
-            odd = list(odd - maybe)
-            maybe.update(compress(odd, map(self._inside_scan.search, odd, repeat(1))))
+        if len(toks) >= _SCAN_BATCH and self._scans is None:
+            self._scans = tuple(re.compile(trie_pattern({p for _, p in pieces.pieces})) if pieces.pieces else None
+                                for pieces in (self._at_start, self._inside))
+        start_scan, inside_scan = self._scans if self._scans is not None else (None, None)
+        if start_scan is not None:
+            maybe.update(compress(toks, map(start_scan.match, toks)))
+        elif self._at_start.pieces:  # (the same, piece by piece)
+            at_start = self._at_start.at
+            maybe.update(t for t in toks if at_start(t, 0))
+        # a piece starts with a capital or a character outside ASCII: after the first
+        # character of a token, only a token of another shape than "Word" may have one
+        tails = map(itemgetter(slice(1, None)), toks)
+        odd = set(filterfalse(str.isascii, toks))
+        odd.update(compress(toks, map(not_, map(str.islower, tails))))
+        odd = list(odd - maybe)
+        if inside_scan is not None:
+            maybe.update(compress(odd, map(inside_scan.search, odd, repeat(1))))
+        elif self._inside.pieces:
+            inside = self._inside.at
+            maybe.update(t for t in odd if any(inside(t, i) for i in range(1, len(t))))
         for tok in maybe:
             self._learn(tok)
         self._nothing.update(new - maybe)
@@ -656,6 +667,7 @@ class _Pieces:
         short: dict[str, list[tuple[str, str]]] = {}
         for kind, p in sorted(set(entries)):
             (by4.setdefault(p[:4], []) if len(p) >= 4 else short.setdefault(p, [])).append((kind, p))
+        self.pieces = tuple(sorted(set(entries)))
         self._by4 = {k: tuple(v) for k, v in by4.items()}
         self._short = {k: tuple(v) for k, v in short.items()}
         self._lengths = tuple(sorted({len(p) for p in short}))
@@ -670,6 +682,8 @@ class _Pieces:
 
 
 _EXACT, _PREFIX, _CONTAINED, _GLUED = "=", "^", "~", "$"
+#: new tokens at once from which :class:`_NameGate` compiles its two scans
+_SCAN_BATCH = 20_000
 
 
 #: an ASCII character that no capitalised token holds: no letter nor "-" (see :class:`_NameGate`)
