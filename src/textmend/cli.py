@@ -979,9 +979,15 @@ class Runner:
                                             initargs=(self.spec, os.getpid()))
 
     def kill_pool(self) -> None:
+        global _POOL_KILLED
         ex, self.executor = self.executor, None
         if ex is None:
             return
+        _POOL_KILLED = True
+        try:  # a batch still being fed to the killed workers must not hold up the exit
+            ex._call_queue.cancel_join_thread()
+        except Exception:  # noqa: BLE001 - a private attribute: may not be there
+            pass
         procs = list(getattr(ex, "_processes", {}).values())
         for p in procs:
             try:
@@ -1330,6 +1336,25 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated()
 
 
+#: set when an interrupt killed the worker pool (see :func:`_stop`)
+_POOL_KILLED = False
+
+
+def _stop(code: int) -> int:
+    """The exit status of an interrupted run.  When the interrupt killed the worker pool,
+    exit at once: the signal may have come while ``concurrent.futures`` held one of its
+    locks or fed a batch to a worker, and its exit-time joins would then wait forever.
+    Files being written were aborted already; the standard streams are flushed first."""
+    if not _POOL_KILLED:
+        return code
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - closed or broken: nothing more to say
+            pass
+    os._exit(code)
+
+
 def _main(argv: list[str] | None, console_box: list) -> int:
     args = build_parser().parse_args(argv)
     if args.list_rules:
@@ -1359,11 +1384,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         abort_all()
         print("\ntextmend: interrupted; files being written were left unchanged", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _stop(EXIT_INTERRUPTED)
     except Terminated:
         abort_all()
         print("textmend: terminated; files being written were left unchanged", file=sys.stderr)
-        return EXIT_TERMINATED
+        return _stop(EXIT_TERMINATED)
     except BrokenPipeError:
         abort_all()
         try:  # silence the final flush of the closed stdout
