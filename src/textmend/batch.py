@@ -179,18 +179,23 @@ def _init_worker(spec: PipelineSpec) -> None:
     pipeline_for(spec)
 
 
-def _run_chunk(texts: list[Any], explain: bool) -> tuple[list[Any], BaseException | None]:
+def _run_chunk(texts: list[Any], explain: bool, shared: Sequence[dict] = ()
+               ) -> tuple[list[Any], BaseException | None, dict]:
     """Mend a chunk in a worker.  On an error, return what was done before it and the error,
-    so that the caller yields exactly what a serial loop would have yielded before raising."""
+    so that the caller yields exactly what a serial loop would have yielded before raising.
+    ``shared``: what other workers learned per word (:meth:`Pipeline.absorb_learned`); the
+    third item is what this chunk taught (:meth:`Pipeline.take_learned`), to pass on."""
     p = pipeline_for(_WORKER_SPEC)
     out: list[Any] = []
+    for learned in shared:
+        p.absorb_learned(learned)
     try:
         p.prepare(texts)
         for t in texts:
             out.append(p.explain(t) if explain else p.explain(t).text)
     except Exception as exc:  # noqa: BLE001 - handed back to the caller
-        return out, exc
-    return out, None
+        return out, exc, p.take_learned()
+    return out, None, p.take_learned()
 
 
 def _check_jobs(jobs: Any, chunksize: Any) -> int:
@@ -263,17 +268,23 @@ def _parallel(it: Iterator[Any], jobs: int, chunksize: int, spec: PipelineSpec,
                                initializer=_init_worker, initargs=(spec,))
     try:
         pending: deque = deque()
+        outbox: deque = deque()  # (sends left, what a worker learned): passed on to the others
 
         def submit() -> bool:
+            nonlocal outbox
             chunk = list(islice(it, chunksize))
             if chunk:
-                pending.append(pool.submit(_run_chunk, chunk, explain))
+                shared = [data for _, data in outbox]
+                outbox = deque((n - 1, data) for n, data in outbox if n > 1)
+                pending.append(pool.submit(_run_chunk, chunk, explain, shared))
             return bool(chunk)
 
         while len(pending) < window and submit():
             pass
         while pending:
-            done, exc = pending.popleft().result()
+            done, exc, learned = pending.popleft().result()
+            if learned:
+                outbox.append((jobs, learned))
             if exc is None:
                 submit()
             yield from done
