@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from textmend import Pipeline
@@ -352,3 +352,37 @@ def test_occurrences_are_the_pattern_matches_of_those_words(parts, words, long):
     for pattern in (CAP_WORD, _CAPS, _PLAIN_S_WORD):
         want = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text) if m.group() in words]
         assert occurrences(text, words, pattern) == want
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="aZb Mc-é\nXiÉ’s.", max_size=80),
+       st.lists(st.tuples(st.integers(0, 80), st.integers(0, 6), st.text(alphabet="Ab -Cé\n", max_size=5)),
+                max_size=5))
+@example("Abc def", [(1, 0, "x")])         # an insertion inside a token
+@example("Wash ington", [(4, 1, "")])      # a deletion that joins two words
+@example("the Ab-Cd x", [(6, 1, " ")])     # a split
+def test_carried_capitalised_tokens_hold_every_token_of_the_edited_text(before, raw):
+    """After edits, the carried token set is a superset of a fresh scan (what the gates need)."""
+    from textmend.edits import Edit, apply_edits
+    from textmend.evidence import cap_tokens, carry_cap_tokens
+    from textmend.pipeline import Context
+
+    edits, pos = [], 0
+    for start, length, repl in sorted(raw):
+        start = max(start, pos)
+        if start > len(before):
+            break
+        end = min(start + length, len(before))
+        edits.append(Edit(start, end, repl, "TM999"))
+        pos = end + 1
+    ctx = Context(P, before)
+    old = cap_tokens(ctx, before)
+    after = apply_edits(before, edits)
+    carry_cap_tokens(ctx, before, after, edits)
+    got = ctx.cache["cap_tokens"]
+    fresh = cap_tokens(None, after)
+    if got[0] is after:  # carried: a superset of what a new scan finds
+        assert fresh is not None and got[1] >= fresh and got[1] >= set()
+        assert old is None or got[1] >= (old & fresh)
+    else:  # not carried: the next cap_tokens call scans the new text
+        assert got[0] is before

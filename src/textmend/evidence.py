@@ -360,6 +360,45 @@ def cap_tokens(ctx, text: str) -> set[str] | None:
     return found
 
 
+def carry_cap_tokens(ctx, before: str, after: str, edits) -> None:
+    """``edits`` (non-overlapping, offsets into ``before``) made ``after``: when ``ctx.cache``
+    holds the capitalised tokens of ``before``, keep for ``after`` those plus the tokens of
+    the stretches around each replacement (from white space to white space), instead of a
+    new scan of the whole text.  A superset of ``cap_tokens(after)`` (a token no longer in
+    the text may stay): right for the gates, which only ever narrow what to look at, and
+    linear in the edits, not in the text, for long documents with many edits."""
+    got = ctx.cache.get("cap_tokens") if ctx is not None else None
+    if got is None or got[0] is not before or got[1] is None:
+        return
+    found = set(got[1])
+    shift = 0
+    n = len(after)
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        a = e.start + shift
+        b = a + len(e.replacement)
+        shift += len(e.replacement) - (e.end - e.start)
+        lo, hi = a, b
+        while lo > 0 and not after[lo - 1].isspace():
+            lo -= 1
+            if a - lo > _CARRY_REACH:
+                return  # a long stretch without white space: let the next scan see it whole
+        while hi < n and not after[hi].isspace():
+            hi += 1
+            if hi - b > _CARRY_REACH:
+                return
+        more = cap_tokens(None, after[lo:hi])
+        if more is None:  # combining marks: the rules take their exhaustive path
+            return
+        found |= more
+    if len(before) + shift != n:  # (not what these edits make: no carry)
+        return
+    ctx.cache["cap_tokens"] = (after, found)
+
+
+#: how far :func:`carry_cap_tokens` looks for white space around a replacement
+_CARRY_REACH = 200
+
+
 def occurrences(text: str, words, pattern) -> list[tuple[int, int, str]]:
     """Where ``pattern`` (a compiled ``regex`` pattern with its own look-behind) matches
     exactly one of ``words``: ``(start, end, word)`` in text order.  The same matches as

@@ -390,6 +390,9 @@ class Pipeline:
             last, ctx = ctx, Context(self, text)
             if last is not None:  # the protected spans of the text the last pass ended with
                 ctx._prot_text, ctx._prot = last._prot_text, last._prot
+                tokens = last.cache.get("cap_tokens")
+                if tokens is not None and tokens[0] is trace.text:  # and its capitalised tokens
+                    ctx.cache["cap_tokens"] = tokens
             elif self._prepared:
                 tokens = self._prepared.pop(text, ctx)
                 if tokens is not ctx:  # worked out by prepare()
@@ -456,7 +459,12 @@ class Pipeline:
                 for e in held:
                     a, b = span(e.start, e.end)
                     suggestions.append(replace(e, start=a, end=b, original=text[a:b]))
-            trace.apply(apply_now)
+            if apply_now:
+                trace.apply(apply_now)
+                if trace.text is not current:  # the capitalised tokens follow the edits
+                    from .evidence import carry_cap_tokens
+
+                    carry_cap_tokens(ctx, current, trace.text, apply_now)
 
     def mend(self, text: str) -> str:
         return self.explain(text).text
