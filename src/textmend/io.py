@@ -31,7 +31,6 @@ import os
 import re
 import signal
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -370,6 +369,8 @@ def jsonl_blocks(chunks: Iterable[str], group_size: int = JSONL_GROUP) -> Iterat
 # atomic writes
 # --------------------------------------------------------------------------------------
 _ACTIVE: set[AtomicWriter] = set()
+#: how a temporary file is opened (as ``tempfile.mkstemp`` opens it)
+_TMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
 
 
 @contextlib.contextmanager
@@ -409,15 +410,27 @@ class AtomicWriter:
         directory = os.path.dirname(self.real) or "."
         base = os.path.basename(self.real)
         # Ctrl-C or SIGTERM between creating the temporary file and registering it would
-        # leave it behind: hold those signals for these few system calls.
+        # leave it behind.  Holding the signals is not enough once other threads run (a
+        # worker pool's): the signal may reach one of them and the main thread still raises.
+        # So the name is registered first, then the file created under it (O_EXCL): an
+        # interrupt at any point leaves nothing that abort_all() does not remove.
+        self.fh = None
         with _signals_held():
-            try:
-                fd, self.tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".textmend-tmp",
-                                                dir=directory)
-            except OSError as exc:  # name the file the user asked for, not the temporary one
-                raise OSError(exc.errno, exc.strerror, target) from None
+            for _ in range(100):
+                self.tmp = os.path.join(directory, f".{base}.{os.urandom(5).hex()}.textmend-tmp")
+                _ACTIVE.add(self)
+                try:
+                    fd = os.open(self.tmp, _TMP_FLAGS, 0o600)
+                except FileExistsError:
+                    _ACTIVE.discard(self)
+                    continue
+                except OSError as exc:  # name the file the user asked for, not the temporary one
+                    _ACTIVE.discard(self)
+                    raise OSError(exc.errno, exc.strerror, target) from None
+                break
+            else:  # pragma: no cover - 100 names taken
+                raise OSError(17, "cannot create a temporary file", target)
             self.fh = os.fdopen(fd, "wb")
-            _ACTIVE.add(self)
         try:
             try:
                 st = os.stat(self.real)
@@ -458,7 +471,8 @@ class AtomicWriter:
 
     def abort(self) -> None:
         try:
-            self.fh.close()
+            if self.fh is not None:
+                self.fh.close()
         except Exception:
             pass
         self._unlink()
