@@ -179,6 +179,27 @@ def _init_worker(spec: PipelineSpec) -> None:
     pipeline_for(spec)
 
 
+class LearnedRelay:
+    """What worker processes learned per word (:meth:`Pipeline.take_learned`), passed on to
+    the workers with the next batches: each piece goes with the next ``jobs`` batches, so
+    that every worker is likely to get it once and learns the word from it, not again."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self._pieces: deque[tuple[int, dict]] = deque()  # (sends left, what was learned)
+
+    def received(self, learned: dict) -> None:
+        """A worker's batch came back with ``learned``."""
+        if learned:
+            self._pieces.append((self.jobs, learned))
+
+    def outgoing(self) -> list[dict]:
+        """What goes with the batch about to be sent."""
+        out = [data for _, data in self._pieces]
+        self._pieces = deque((n - 1, data) for n, data in self._pieces if n > 1)
+        return out
+
+
 def _run_chunk(texts: list[Any], explain: bool, shared: Sequence[dict] = ()
                ) -> tuple[list[Any], BaseException | None, dict]:
     """Mend a chunk in a worker.  On an error, return what was done before it and the error,
@@ -268,23 +289,19 @@ def _parallel(it: Iterator[Any], jobs: int, chunksize: int, spec: PipelineSpec,
                                initializer=_init_worker, initargs=(spec,))
     try:
         pending: deque = deque()
-        outbox: deque = deque()  # (sends left, what a worker learned): passed on to the others
+        relay = LearnedRelay(jobs)
 
         def submit() -> bool:
-            nonlocal outbox
             chunk = list(islice(it, chunksize))
             if chunk:
-                shared = [data for _, data in outbox]
-                outbox = deque((n - 1, data) for n, data in outbox if n > 1)
-                pending.append(pool.submit(_run_chunk, chunk, explain, shared))
+                pending.append(pool.submit(_run_chunk, chunk, explain, relay.outgoing()))
             return bool(chunk)
 
         while len(pending) < window and submit():
             pass
         while pending:
             done, exc, learned = pending.popleft().result()
-            if learned:
-                outbox.append((jobs, learned))
+            relay.received(learned)
             if exc is None:
                 submit()
             yield from done

@@ -32,8 +32,8 @@ from typing import Any
 from . import __version__
 from .config import ConfigError, find_config, load_config
 from .io import (BINARY_SNIFF, DEFAULT_INCLUDE, JSONL_INCLUDE, READ_SIZE, AtomicWriter,
-                 BinaryFileError, Block, InputError, Notice, Source, abort_all, decoded_chunks,
-                 is_jsonl_path, is_utf8, iter_sources, jsonl_blocks, text_blocks)
+                 BinaryFileError, Block, InputError, Notice, Source, abort_all, binary_file,
+                 decoded_chunks, is_jsonl_path, is_utf8, iter_sources, jsonl_blocks, text_blocks)
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143
@@ -528,19 +528,35 @@ def _hunks(old: str, new: str) -> list[tuple[int, int, int, int, str]]:
     return out
 
 
+def _parsed_lines(text: str) -> list[tuple[str, str, Any]]:
+    """The lines of a JSON Lines unit: ``(raw line, its body, the object)``; the object is
+    the ``ValueError`` for a line that is not JSON, None for a blank one."""
+    parsed = []
+    for raw in _split_lines(text):
+        body = raw[:-2] if raw.endswith("\r\n") else raw[:-1] if raw.endswith("\n") else raw
+        obj: Any = None
+        if body.strip():
+            try:
+                obj = json.loads(body)
+            except ValueError as exc:
+                obj = exc
+        parsed.append((raw, body, obj))
+    return parsed
+
+
+def _field_texts(parsed: list[tuple[str, str, Any]], fields: list[str]) -> Iterator[str]:
+    """The texts :func:`mend_text` will mend of these lines: their string ``fields``."""
+    return (_work_text(obj[name]) for _raw, _body, obj in parsed if isinstance(obj, dict)
+            for name in fields if isinstance(obj.get(name), str))
+
+
 def _unit_texts(units: list[tuple], fields: list[str]) -> Iterator[str]:
     """The texts :func:`mend_text` will mend for these units (string fields of JSON Lines)."""
     for kind, text, *_ in units:
-        if kind != "jsonl":
+        if kind == "jsonl":
+            yield from _field_texts(_parsed_lines(text), fields)
+        else:
             yield _work_text(text)
-            continue
-        for line in text.splitlines():
-            try:
-                obj = json.loads(line) if line.strip() else None
-            except ValueError:
-                continue
-            if isinstance(obj, dict):
-                yield from (_work_text(obj[f]) for f in fields if isinstance(obj.get(f), str))
 
 
 def _mend_text_unit(unit: tuple) -> UnitResult:
@@ -582,18 +598,8 @@ def _mend_jsonl_unit(unit: tuple) -> UnitResult:
     stats: Counter = Counter()
     records: list[dict] = []
     changed = False
-    parsed: list[tuple[str, str, Any]] = []  # (raw line, its body, the object or the error)
-    for raw in _split_lines(text):
-        body = raw[:-2] if raw.endswith("\r\n") else raw[:-1] if raw.endswith("\n") else raw
-        obj: Any = None
-        if body.strip():
-            try:
-                obj = json.loads(body)
-            except ValueError as exc:
-                obj = exc
-        parsed.append((raw, body, obj))
-    pipeline.prepare(_work_text(obj[name]) for _r, _b, obj in parsed if isinstance(obj, dict)
-                     for name in fields if isinstance(obj.get(name), str))
+    parsed = _parsed_lines(text)
+    pipeline.prepare(_field_texts(parsed, fields))
     for i, (raw, body, obj) in enumerate(parsed):
         lineno = line0 + i
         if not body.strip():
@@ -795,8 +801,9 @@ class Runner:
         self.inflight = 0
         self.window = 2 * s.jobs if s.jobs > 1 else 1
         self.executor = None
-        #: (sends left, what a worker learned) to pass on to the workers with the next batches
-        self.outbox: deque[tuple[int, dict]] = deque()
+        from .batch import LearnedRelay
+
+        self.relay = LearnedRelay(s.jobs)  # what workers learned, for the next batches
         self.held: _Slot | None = None
         self.inline_ready = False
         self.report: AtomicWriter | None = None
@@ -850,7 +857,7 @@ class Runner:
         data = fh.read()
         k = data.find(b"\0", 0, BINARY_SNIFF)
         if k >= 0:
-            raise BinaryFileError(f"{display}: binary file (NUL byte at offset {k}); skipped")
+            raise binary_file(display, k)
         try:
             text = data.decode(self.s.encoding, self.s.errors)
         except UnicodeDecodeError:
@@ -942,11 +949,8 @@ class Runner:
             self._consume_one()
 
     def _submit(self, payload: list[tuple]) -> Any:
-        """Send a batch to the pool, with what the workers learned lately (each piece goes
-        with the next ``jobs`` batches, so every worker is likely to get it once)."""
-        shared = [data for _, data in self.outbox]
-        self.outbox = deque((n - 1, data) for n, data in self.outbox if n > 1)
-        return self.executor.submit(_run_shared_batch, payload, shared)
+        """Send a batch to the pool, with what the workers learned lately."""
+        return self.executor.submit(_run_shared_batch, payload, self.relay.outgoing())
 
     def _inline(self, payload: list[tuple]) -> list[UnitResult]:
         if not self.inline_ready:
@@ -970,8 +974,8 @@ class Runner:
                 from . import get_pipeline
 
                 p = get_pipeline(**self.spec["pipeline"])
-                texts = list(_unit_texts(first[:1], self.spec["fields"]))[:1]
-                p.explain(texts[0][:20000] if texts else "Warm up: a two -day visit .The end.")
+                text = next(_unit_texts(first[:1], self.spec["fields"]), None)
+                p.explain(text[:20000] if text else "Warm up: a two -day visit .The end.")
             except Exception:  # noqa: BLE001  (each worker reports it when it builds its own)
                 pass
         self.executor = ProcessPoolExecutor(max_workers=self.s.jobs, mp_context=ctx,
@@ -1017,8 +1021,7 @@ class Runner:
 
                 try:
                     slot.result, learned = slot.future.result()
-                    if learned:
-                        self.outbox.append((self.s.jobs, learned))
+                    self.relay.received(learned)
                 except BrokenProcessPool:
                     raise RuntimeError("a worker process died (out of memory, or killed); "
                                        "try --jobs 1") from None

@@ -176,6 +176,11 @@ def is_utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name == "utf-8"
 
 
+def binary_file(display: str, offset: int) -> BinaryFileError:
+    """The error for a file with a NUL byte at ``offset`` of its first bytes."""
+    return BinaryFileError(f"{display}: binary file (NUL byte at offset {offset}); skipped")
+
+
 def decoded_chunks(fh: BinaryIO, display: str, encoding: str = "utf-8", errors: str = "strict",
                    check_binary: bool = True, on_bytes: Callable[[int], None] | None = None,
                    read_size: int = READ_SIZE) -> Iterator[str]:
@@ -196,7 +201,7 @@ def decoded_chunks(fh: BinaryIO, display: str, encoding: str = "utf-8", errors: 
         if sniff and fed < BINARY_SNIFF and data:
             k = data.find(b"\0", 0, BINARY_SNIFF - fed)
             if k >= 0:
-                raise BinaryFileError(f"{display}: binary file (NUL byte at offset {fed + k}); skipped")
+                raise binary_file(display, fed + k)
         try:
             state = dec.getstate()[0]
             pending = len(state) if isinstance(state, (bytes, bytearray)) else 0

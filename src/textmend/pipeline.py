@@ -124,34 +124,25 @@ class Trace:
             pos += c.n
         text = self.text
         groups: list[list] = []  # [S, E, [edits]]
-        if not spans:  # nothing edited yet: only edits that overlap each other are joined
-            for ed in edits:
-                s, e = ed.start, ed.end
-                if groups and s < groups[-1][1]:
-                    g = groups[-1]
-                    g[0], g[1] = min(g[0], s), max(g[1], e)
-                    g[2].append(ed)
-                else:
-                    groups.append([s, e, [ed]])
-        else:
-            starts = [a for a, _ in spans]
-            for ed in edits:
-                s, e = ed.start, ed.end
-                k = bisect.bisect_left(starts, e if e > s else s + 1) - 1
-                while k >= 0:
-                    a, b = spans[k]
-                    if b <= s and not (a == b == s and s < e):
-                        if b < s or a < b:
-                            break
-                    if (a < e and s < b) or (a < s < b):
-                        s, e = min(s, a), max(e, b)
-                    k -= 1
-                if groups and s < groups[-1][1]:
-                    g = groups[-1]
-                    g[0], g[1] = min(g[0], s), max(g[1], e)
-                    g[2].append(ed)
-                else:
-                    groups.append([s, e, [ed]])
+        starts = [a for a, _ in spans]
+        for ed in edits:
+            s, e = ed.start, ed.end
+            # (nothing edited yet: no span to widen to; only overlapping edits are joined)
+            k = bisect.bisect_left(starts, e if e > s else s + 1) - 1 if spans else -1
+            while k >= 0:
+                a, b = spans[k]
+                if b <= s and not (a == b == s and s < e):
+                    if b < s or a < b:
+                        break
+                if (a < e and s < b) or (a < s < b):
+                    s, e = min(s, a), max(e, b)
+                k -= 1
+            if groups and s < groups[-1][1]:
+                g = groups[-1]
+                g[0], g[1] = min(g[0], s), max(g[1], e)
+                g[2].append(ed)
+            else:
+                groups.append([s, e, [ed]])
         out = []
         for S, E, eds in groups:
             if len(eds) == 1 and eds[0].start == S and eds[0].end == E:

@@ -168,7 +168,6 @@ class NameIndex:
             return None
         return self.skeletons[got[0]], float(got[1])
 
-
     def fuzzy_neighbours(self, word: str, accept, cutoff: float = 86.0) -> frozenset[str] | None:
         """Where a sound or fuzzy repair of ``word`` needs no particular neighbour (its sound
         key is a name's, or its closest name is one a title before it would settle): None.
@@ -227,7 +226,7 @@ class NameIndex:
             best = None
             for c in found:
                 score = fuzz.ratio(k, c, score_cutoff=fuzzy_cutoff)
-                if score >= fuzzy_cutoff and (best is None or score > best[1] or (score == best[1] and c < best[0])):
+                if score >= fuzzy_cutoff and _better((c, score), best):
                     best = (c, score)
             fuzzy_cache[(k, fuzzy_cutoff)] = best
         for table, cutoff in (("_person_surname_keys", fuzzy_cutoff), ("_last_given_keys", given_cutoff)):
@@ -259,17 +258,29 @@ def _by_length(keys) -> dict[int, tuple[str, ...]]:
     return {n: tuple(ks) for n, ks in out.items()}
 
 
+def _in_reach(key: str, by_length: dict[int, tuple[str, ...]], cutoff: float):
+    """The groups of :func:`_by_length` whose keys may reach ``cutoff`` with ``key``:
+    ``fuzz.ratio`` is at most ``200 * min(n, m) / (n + m)``, so lengths for which that falls
+    short are never scored."""
+    n = len(key)
+    for m, keys in by_length.items():
+        if not (n + m and 200.0 * min(n, m) / (n + m) + 1e-9 < cutoff):
+            yield keys
+
+
 def _close_keys(key: str, by_length: dict[int, tuple[str, ...]], cutoff: float) -> list[tuple]:
     """``process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)``
-    over keys grouped by :func:`_by_length`: ``fuzz.ratio`` is at most
-    ``200 * min(n, m) / (n + m)``, so lengths for which that falls short are never scored."""
-    n = len(key)
+    over keys grouped by :func:`_by_length` (:func:`_in_reach`)."""
     out: list[tuple] = []
-    for m, keys in by_length.items():
-        if n + m and 200.0 * min(n, m) / (n + m) + 1e-9 < cutoff:
-            continue
+    for keys in _in_reach(key, by_length, cutoff):
         out.extend(process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None))
     return out
+
+
+def _better(got: tuple | None, best: tuple | None) -> bool:
+    """Is ``got`` (key, score, ...) the better match: the higher score, or of equal scores
+    the key first in sorted order (what ``process.extractOne`` over sorted keys keeps)?"""
+    return got is not None and (best is None or got[1] > best[1] or (got[1] == best[1] and got[0] < best[0]))
 
 
 def _candidates(queries: list[str], choices: Sequence[str], cutoff: float):
@@ -294,14 +305,11 @@ def _best_key(key: str, by_length: dict[int, tuple[str, ...]], cutoff: float) ->
     """``process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)`` over keys
     grouped by :func:`_by_length` (in sorted order): the lengths that cannot reach ``cutoff``
     are skipped, and of equal scores the key first in sorted order wins, as in one pass."""
-    n = len(key)
     best = None
-    for m, keys in by_length.items():
-        if n + m and 200.0 * min(n, m) / (n + m) + 1e-9 < cutoff:
-            continue
+    for keys in _in_reach(key, by_length, cutoff):
         got = process.extractOne(key, keys, scorer=fuzz.ratio,
                                  score_cutoff=cutoff if best is None else best[1])
-        if got is not None and (best is None or got[1] > best[1] or (got[1] == best[1] and got[0] < best[0])):
+        if _better(got, best):
             best = got
     return best
 

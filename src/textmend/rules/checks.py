@@ -43,7 +43,7 @@ import re
 import tomllib
 import weakref
 from functools import lru_cache
-from itertools import compress, filterfalse, repeat
+from itertools import compress, filterfalse
 from operator import itemgetter, not_
 from pathlib import Path
 
@@ -553,9 +553,6 @@ class _NameGate:
         inside = [r for r in reqs if r[0] == _CONTAINED]
         inside += [(_GLUED, p) for entries in found for _, _, gs in entries for p in gs]
         self._at_start, self._inside = _Pieces(at_start), _Pieces(inside)
-        #: the scans that find the tokens that may have some piece, compiled when a batch of
-        #: new tokens is large enough to pay for it (~0.2 s: it would dominate start-up)
-        self._scans: tuple | None = None
         self._verdicts: dict[str, tuple[tuple[str, str], ...]] = {}
         self._ends: dict[str, tuple[str, ...]] = {}
         self._nothing: set[str] = set()
@@ -575,26 +572,14 @@ class _NameGate:
             self._ends.clear()
         toks = list(new)
         maybe = new & self._exact
-        if len(toks) >= _SCAN_BATCH and self._scans is None:
-            self._scans = tuple(re.compile(trie_pattern({p for _, p in pieces.pieces})) if pieces.pieces else None
-                                for pieces in (self._at_start, self._inside))
-        start_scan, inside_scan = self._scans if self._scans is not None else (None, None)
-        if start_scan is not None:
-            maybe.update(compress(toks, map(start_scan.match, toks)))
-        elif self._at_start.pieces:  # (the same, piece by piece)
-            at_start = self._at_start.at
-            maybe.update(t for t in toks if at_start(t, 0))
+        at_start, inside = self._at_start.at, self._inside.at
+        maybe.update(t for t in toks if at_start(t, 0))
         # a piece starts with a capital or a character outside ASCII: after the first
         # character of a token, only a token of another shape than "Word" may have one
         tails = map(itemgetter(slice(1, None)), toks)
         odd = set(filterfalse(str.isascii, toks))
         odd.update(compress(toks, map(not_, map(str.islower, tails))))
-        odd = list(odd - maybe)
-        if inside_scan is not None:
-            maybe.update(compress(odd, map(inside_scan.search, odd, repeat(1))))
-        elif self._inside.pieces:
-            inside = self._inside.at
-            maybe.update(t for t in odd if any(inside(t, i) for i in range(1, len(t))))
+        maybe.update(t for t in odd - maybe if any(inside(t, i) for i in _piece_starts(t)))
         for tok in maybe:
             self._learn(tok)
         self._nothing.update(new - maybe)
@@ -607,14 +592,12 @@ class _NameGate:
         got += self._at_start.at(tok, 0)
         ends = []
         if not (tok.isascii() and tok[1:].islower()):  # (most tokens: a piece starts at 0 only)
-            for i in range(1, len(tok)):
-                c = tok[i]
-                if "A" <= c <= "Z" or c >= "\x80":
-                    for kind, p in self._inside.at(tok, i):
-                        if kind == _CONTAINED:
-                            got.append((kind, p))
-                        elif i + len(p) == len(tok):
-                            ends.append(p)
+            for i in _piece_starts(tok):
+                for kind, p in self._inside.at(tok, i):
+                    if kind == _CONTAINED:
+                        got.append((kind, p))
+                    elif i + len(p) == len(tok):
+                        ends.append(p)
         verdict = tuple(got)
         if not got and not ends:
             self._nothing.add(tok)
@@ -658,6 +641,15 @@ class _NameGate:
         return found
 
 
+def _piece_starts(tok: str):
+    """Where a piece may start inside ``tok`` after its first character: at a capital or a
+    character outside ASCII."""
+    for i in range(1, len(tok)):
+        c = tok[i]
+        if "A" <= c <= "Z" or c >= "\x80":
+            yield i
+
+
 class _Pieces:
     """``(kind, piece)`` pairs, found by the first four characters of the piece: which of
     them a token has at ``i``."""
@@ -667,7 +659,6 @@ class _Pieces:
         short: dict[str, list[tuple[str, str]]] = {}
         for kind, p in sorted(set(entries)):
             (by4.setdefault(p[:4], []) if len(p) >= 4 else short.setdefault(p, [])).append((kind, p))
-        self.pieces = tuple(sorted(set(entries)))
         self._by4 = {k: tuple(v) for k, v in by4.items()}
         self._short = {k: tuple(v) for k, v in short.items()}
         self._lengths = tuple(sorted({len(p) for p in short}))
@@ -682,8 +673,6 @@ class _Pieces:
 
 
 _EXACT, _PREFIX, _CONTAINED, _GLUED = "=", "^", "~", "$"
-#: new tokens at once from which :class:`_NameGate` compiles its two scans
-_SCAN_BATCH = 20_000
 
 
 #: an ASCII character that no capitalised token holds: no letter nor "-" (see :class:`_NameGate`)

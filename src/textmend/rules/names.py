@@ -31,7 +31,6 @@ elsewhere in the document.  Weaker evidence gives an unsafe edit (a suggestion).
 from __future__ import annotations
 
 import sys
-
 from functools import lru_cache
 
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
@@ -71,22 +70,21 @@ class Names(Rule):
 
     def prepare(self, words: set[str], pipeline) -> None:
         """Learn the gate's verdicts on these words at once (their fuzzy look-ups batched)."""
-        lex = pipeline.lexicon
-        if len(lex):
-            gate = _gate(lex, name_index(lex))
+        gate = _pipeline_gate(pipeline)
+        if gate is not None:
             new = words.difference(gate.seen_set)
             if new:
                 gate._learn(new)
 
     def take_learned(self, pipeline) -> list[tuple] | None:
         """The gate's verdicts learned since the last call (see :meth:`_Gate.take`)."""
-        lex = pipeline.lexicon
-        return _gate(lex, name_index(lex)).take() if len(lex) else None
+        gate = _pipeline_gate(pipeline)
+        return None if gate is None else gate.take()
 
     def absorb_learned(self, pipeline, records) -> None:
-        lex = pipeline.lexicon
-        if len(lex) and records:
-            _gate(lex, name_index(lex)).absorb(records)
+        gate = _pipeline_gate(pipeline)
+        if gate is not None and records:
+            gate.absorb(records)
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
         lex = ctx.lexicon
@@ -732,6 +730,12 @@ class _Gate:
 
 #: the capitalised word a phrase goes on with, as :func:`textmend.evidence.cap_tokens` finds it
 _CAP_START = _re.compile(r"[A-Z][^\W\d_]*(?:-[^\W\d_]+)*(?![^\W\d_])")
+
+
+def _pipeline_gate(pipeline) -> _Gate | None:
+    """The names gate of ``pipeline``'s lexicon (None for an empty lexicon)."""
+    lex = pipeline.lexicon
+    return _gate(lex, name_index(lex)) if len(lex) else None
 
 
 def _gate(lex, idx: NameIndex) -> _Gate:
