@@ -10,7 +10,7 @@ import stat
 import pytest
 from hypothesis import given, strategies as st
 
-from textmend.cli import _context, _hunks, mend_text
+from textmend.cli import UnitResult, _compact, _context, _hunks, _patched, mend_text
 from textmend.config import ConfigError, find_config, load_config
 from textmend.io import (AtomicWriter, BinaryFileError, InputError, Notice, Source, decoded_chunks,
                          find_cut, iter_sources, jsonl_blocks, text_blocks)
@@ -270,3 +270,34 @@ def test_undecodable_bytes_survive_mending(text, positions, bad):
         text = text[:k] + bad + text[k:]
     new = mend_text(p, text)[0]
     assert [c for c in new if "\udc80" <= c <= "\udcff"] == [c for c in text if "\udc80" <= c <= "\udcff"]
+
+
+line_alphabet = st.sampled_from(["a", "bc", " ", "\n", "\r\n", "\r", "\u2028", "\x0c", "é", "{}"])
+lines_text = st.lists(line_alphabet, max_size=60).map("".join)
+
+
+@given(lines_text, lines_text, st.integers(0, 5000))
+def test_compact_results_patch_back_to_the_mended_text(old, new, pad):
+    """A worker sends back only the changed lines (``_compact``); the parent rebuilds the
+    mended block from its own copy (``_patched``): always exactly the mended text."""
+    old = "x" * pad + old  # small blocks are sent whole
+    new = "x" * pad + new
+    res = UnitResult(new=new)
+    _compact(res, old)
+    if res.patch is None:
+        assert res.new == new
+    else:
+        assert res.new is None
+        assert _patched(old, res.patch) == new
+        spans = [(a, b) for a, b, _ in res.patch]
+        assert spans == sorted(spans) and all(0 <= a <= b <= len(old) for a, b in spans)
+
+
+def test_compact_sends_only_the_changed_line():
+    old = "".join(f'{{"text": "line {i} of a long block"}}\n' for i in range(400))
+    new = old.replace("line 7 of", "line 7 -- of")
+    res = UnitResult(new=new)
+    _compact(res, old)
+    assert res.new is None and len(res.patch) == 1
+    assert res.patch[0][2] == '{"text": "line 7 -- of a long block"}\n'
+    assert _patched(old, res.patch) == new
