@@ -105,10 +105,13 @@ class Names(Rule):
             doc = doc_words(ctx, text)
             found = [(s, e, w, candidates[w]) for s, e, w in occurrences(text, candidates, CAP_WORD)]
         caps = caps_lines(ctx, text)
+        known = len(doc.extra)
         edits = self._scan(text, found, lex, idx, caps, doc)
         for _ in range(3):  # evidence found further on may settle an earlier doubt
             if not any(e.safety == UNSAFE for e in edits):
                 break
+            if len(doc.extra) == known:
+                break  # the scan recorded no evidence (only adds): another would see the same
             known = len(doc.extra)
             again = self._scan(text, found, lex, idx, caps, doc)
             settled = again == edits and len(doc.extra) == known
