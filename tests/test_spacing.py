@@ -75,6 +75,9 @@ def test_repairs(before, after):
     "the System.Drawing.Color class", "see https://example.com/a.The ,b",
     "write to press.office@example.org today", "open report.pdf now",
     "Je vous remercie.Pardonnez-moi, dit-il, et merci pour tout",
+    # hyphens that open a line: list bullets and dashes, never joined to the line before
+    "Points:\n- item one\n- item two\n- three more", "a four\n -day visit", "Score one\n- two more",
+    "Line 2\n- day one", "we met\n -mostly- in March",
     # whitespace that is layout
     "Shr  loss  12 cts  vs  11 cts", "It ended.  Then it began.", "    Indented paragraph.",
     "One.\n\nTwo.\n", "a line\n   \nwith a blank line of spaces",
@@ -253,7 +256,7 @@ class _PlainHyphen(spacing.HyphenSpacing):
     _either = re.compile(r"-(?:(?<= -)(?=[a-z])|(?= [a-z]))")
 
 
-@example("a four\n -day visit, a well\n- known face")  # (a newline counts as a word's end)
+@example("a four\n -day visit, a well\n- known face")  # (a line break is no word's end)
 @given(_gate_text)
 def test_hyphen_gate_drops_no_repair(text):
     assert spacing.HyphenSpacing().find(text, None) == _PlainHyphen().find(text, None)

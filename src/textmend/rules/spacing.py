@@ -65,7 +65,7 @@ been being has have had do does did will would shall should can could may might 
 he she they we you i me him her them us his their our your my there here what when where why
 how also even just only very too yet still""".split())
 
-_LEFT_WORD = re.compile(r"[A-Za-z0-9]{1,40}$")
+_LEFT_WORD = re.compile(r"[A-Za-z0-9]{1,40}\Z")
 _RIGHT_WORD = re.compile(r"[a-z]{2,40}")
 
 
@@ -87,11 +87,12 @@ def _language_guard(ctx: Context | None, text: str) -> LanguageGuard:
 
 def _left_token(text: str, end: int) -> str | None:
     """The word of letters or digits that ends at ``end`` and stands alone on its left
-    (after a space, an opening bracket or quote, or the start), else None."""
+    (after a space, an opening bracket or quote, or the start), else None.  Never a word
+    on the line before: a hyphen that opens a line is a list bullet or a dash, and the
+    word before the line break is not part of a compound with the word after it."""
     if end <= 0:
         return None
-    c = text[end - 1]
-    if c not in _ALNUM and c != "\n":  # ("$" also matches before a final newline)
+    if text[end - 1] not in _ALNUM:
         return None
     m = _LEFT_WORD.search(text, max(0, end - 41), end)
     if m is None:
@@ -161,9 +162,9 @@ class HyphenSpacing(Rule):
     description = "stray space next to a hyphen inside a compound word"
     # " -(?=[a-z])" ("four -day") and "- (?=[a-z])" ("well- known") in one scan that starts on
     # the hyphen, not on the (far more frequent) space.  Only where both words can be read:
-    # _left_token needs an ASCII letter or digit (or a newline) before the space or hyphen,
+    # _left_token needs an ASCII letter or digit right before the space or hyphen,
     # _right_token two lower-case letters, so a spaced dash ("word - word") is no match
-    _either = re.compile(r"-(?:(?<=[A-Za-z0-9\n] -)(?=[a-z]{2})|(?<=[A-Za-z0-9\n]-)(?= [a-z]{2}))")
+    _either = re.compile(r"-(?:(?<=[A-Za-z0-9] -)(?=[a-z]{2})|(?<=[A-Za-z0-9]-)(?= [a-z]{2}))")
 
     def find(self, text: str, ctx: Context) -> list[Edit]:
         if "-" not in text:
