@@ -562,13 +562,18 @@ class _Gate:
         self._rests: dict[str, list[str]] | None = None
         self.seen_set: set[str] = set()
         self.fresh: list[str] = []  # words learned since the last take()
+        self.looked_up_alone = 0  # words looked up one by one so far (see PRIME_AFTER)
         self.always_set: set[str] = set()
         self.multi_set: set[str] = set()
         self.weak_set: set[str] = set()
 
     #: new words that need fuzzy look-ups, at once, worth a batched look-up
-    #: (:meth:`NameIndex.prime`: ~5x faster per word; its first use imports numpy, ~0.2 s)
+    #: (:meth:`NameIndex.prime`: its look-ups are ~5x faster per word, but learning a word
+    #: costs more than its look-ups: ~10-30% less in all)
     PRIME_AT = 16
+    #: ... once this many words were looked up one by one: the first batch imports numpy
+    #: (0.1-0.2 s), which only a long run wins back (a small file or a few texts never pay it)
+    PRIME_AFTER = 5000
     #: words learned and not yet taken by :meth:`take` (beyond this, nobody is taking them)
     FRESH_LIMIT = 50_000
 
@@ -642,8 +647,13 @@ class _Gate:
         lex, idx = self.lex, self.idx
         kinds = [(w, _kind(w, lex, idx)) for w in words]
         looked_up = [w for w, kind in kinds if kind and not kind & SELF]  # what verdict() looks up
-        if len(looked_up) >= (2 if "numpy" in sys.modules else self.PRIME_AT):
-            idx.prime(looked_up)  # (numpy imported already: worth it from two words on)
+        if "numpy" in sys.modules:
+            if len(looked_up) >= 2:  # (numpy imported already: worth it from two words on)
+                idx.prime(looked_up)
+        elif self.looked_up_alone >= self.PRIME_AFTER and len(looked_up) >= self.PRIME_AT:
+            idx.prime(looked_up)
+        else:
+            self.looked_up_alone += len(looked_up)
         for w, kind in kinds:
             kind, paths = self.seen[w] = self.verdict(w, kind)
             self._file(w, kind, paths)
