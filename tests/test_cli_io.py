@@ -301,3 +301,32 @@ def test_compact_sends_only_the_changed_line():
     assert res.new is None and len(res.patch) == 1
     assert res.patch[0][2] == '{"text": "line 7 -- of a long block"}\n'
     assert _patched(old, res.patch) == new
+
+
+# -- small files are read with plain system calls and decoded whole: the same blocks ---------
+_small_bytes = st.one_of(
+    st.text(alphabet=text_alphabet, max_size=300).map(lambda t: t.encode("utf-8")),
+    st.text(alphabet=text_alphabet, max_size=300).map(lambda t: "\ufeff".encode("utf-8") + t.encode("utf-8")),
+    st.lists(st.sampled_from(['{"text": "a"}\n', '{"text": "b \\u00e9"}\r\n', "not json\n", "\n", "\ufeff"]),
+             max_size=8).map(lambda xs: "".join(xs).encode("utf-8")),
+)
+
+
+@given(_small_bytes, st.sampled_from(["text", "jsonl"]))
+def test_small_file_fast_path_makes_the_streaming_blocks(tmp_path_factory, data, fmt):
+    from textmend.cli import FileJob, Runner, build_parser, resolve_settings
+    from textmend.io import Source
+
+    path = tmp_path_factory.mktemp("small") / f"doc.{'jsonl' if fmt == 'jsonl' else 'txt'}"
+    path.write_bytes(data)
+    runner = Runner(resolve_settings(build_parser().parse_args(["--isolated", str(path)])), None)
+    job = FileJob(Source(str(path), str(path)), fmt, "stdout", None)
+    fast = [(b.text, b.line, b.offset, b.column, b.head_cut, b.tail_cut) for b in runner._blocks(job)]
+    plain_job = FileJob(Source(str(path), str(path)), fmt, "stdout", None)
+    with open(path, "rb") as fh:
+        chunks = Runner._strip_bom(decoded_chunks(fh, str(path), "utf-8", "strict", check_binary=True,
+                                                  read_size=7), plain_job)
+        cut = jsonl_blocks(chunks) if fmt == "jsonl" else text_blocks(chunks)
+        plain = [(b.text, b.line, b.offset, b.column, b.head_cut, b.tail_cut) for b in cut]
+    assert fast == plain
+    assert job.bom == plain_job.bom == data.startswith("\ufeff".encode("utf-8"))

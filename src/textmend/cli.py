@@ -31,7 +31,7 @@ from typing import Any
 
 from . import __version__
 from .config import ConfigError, find_config, load_config
-from .io import (BINARY_SNIFF, DEFAULT_INCLUDE, JSONL_INCLUDE, READ_SIZE, AtomicWriter,
+from .io import (BINARY_SNIFF, BLOCK_SIZE, DEFAULT_INCLUDE, JSONL_INCLUDE, READ_SIZE, AtomicWriter,
                  BinaryFileError, Block, InputError, Notice, Source, abort_all, binary_file,
                  decoded_chunks, is_jsonl_path, is_utf8, iter_sources, jsonl_blocks, text_blocks)
 
@@ -292,6 +292,16 @@ def _tune_malloc() -> None:
         libc.mallopt(-3, 128 << 10)  # M_MMAP_THRESHOLD
     except Exception:  # pragma: no cover - not glibc
         pass
+
+
+def _read_all(fd: int) -> bytes:
+    """Everything left to read from ``fd``."""
+    parts = []
+    while True:
+        b = os.read(fd, READ_SIZE)
+        if not b:
+            return b"".join(parts) if len(parts) != 1 else parts[0]
+        parts.append(b)
 
 
 def _widen_pipes(executor: Any) -> None:
@@ -873,50 +883,63 @@ class Runner:
     def _blocks(self, job: FileJob) -> Iterator[Block]:
         src = job.source
         read_size = READ_SIZE
+
+        def count(n: int) -> None:
+            self.bytes_read += n
+
         if src.is_stdin:
             fh = getattr(sys.stdin, "buffer", None)
             if fh is None:
                 raise InputError("<stdin>: standard input is closed")
         else:
-            fh = open(src.path, "rb")
+            fd = os.open(src.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            try:
+                st = os.fstat(fd)
+                if stat.S_ISDIR(st.st_mode):
+                    raise InputError(f"{src.display}: is a directory")
+                if self.mode == "inplace" and not stat.S_ISREG(st.st_mode):
+                    raise InputError(f"{src.display}: not a regular file; cannot mend it in place")
+                small = (stat.S_ISREG(st.st_mode) and st.st_size < READ_SIZE
+                         and is_utf8(self.s.encoding))
+                data = _read_all(fd) if small else None
+            except BaseException:
+                os.close(fd)
+                raise
+            if data is None:
+                fh = open(fd, "rb")  # (a large file or a stream: read block by block)
+            else:  # a small file (a tree of many): read and decoded in one go, with plain
+                os.close(fd)  # system calls (a buffered file object cost ~30 us each)
+                whole = self._decode_small(data, src.display, count)
+                if whole is not None:  # the same text and errors as decoded_chunks
+                    if whole.startswith("\ufeff"):
+                        job.bom = True
+                        whole = whole[1:]
+                    if job.fmt == "jsonl":
+                        return jsonl_blocks(iter([whole] if whole else []))
+                    if len(whole) <= BLOCK_SIZE:
+                        return iter([Block(whole)])  # (what text_blocks makes of it)
+                    return text_blocks(iter([whole]))
+                fh = open(src.path, "rb")  # it does not decode: decoded_chunks names the byte
             job.fh = fh
-            st = os.fstat(fh.fileno())
-            if stat.S_ISDIR(st.st_mode):
-                raise InputError(f"{src.display}: is a directory")
-            if self.mode == "inplace" and not stat.S_ISREG(st.st_mode):
-                raise InputError(f"{src.display}: not a regular file; cannot mend it in place")
             if stat.S_ISREG(st.st_mode):  # a small file: no 1 MB read buffer for it (a
                 read_size = max(1, min(READ_SIZE, st.st_size + 1))  # fresh mapping each time)
-
-        def count(n: int) -> None:
-            self.bytes_read += n
-
-        whole = None
-        if not src.is_stdin and read_size < READ_SIZE and is_utf8(self.s.encoding):
-            whole = self._read_small(fh, src.display, count)
-        if whole is not None:  # the same text and errors as decoded_chunks, with less work
-            chunks: Iterator[str] = iter([whole] if whole else [])
-        else:
-            chunks = decoded_chunks(fh, src.display, self.s.encoding, self.s.errors,
-                                    check_binary=True, on_bytes=count, read_size=read_size)
+        chunks = decoded_chunks(fh, src.display, self.s.encoding, self.s.errors,
+                                check_binary=True, on_bytes=count, read_size=read_size)
         if is_utf8(self.s.encoding):
             chunks = self._strip_bom(chunks, job)
         if job.fmt == "jsonl":
             return jsonl_blocks(chunks)
         return text_blocks(chunks)
 
-    def _read_small(self, fh: Any, display: str, count: Any) -> str | None:
-        """A small UTF-8 file read and decoded in one go (a file of many small ones costs
-        the parent less); None, with the file rewound, when it does not decode: then
-        :func:`decoded_chunks` reads it again to name the offending byte."""
-        data = fh.read()
+    def _decode_small(self, data: bytes, display: str, count: Any) -> str | None:
+        """A small UTF-8 file's bytes decoded in one go; None when they do not decode
+        (then :func:`decoded_chunks` reads the file again to name the offending byte)."""
         k = data.find(b"\0", 0, BINARY_SNIFF)
         if k >= 0:
             raise binary_file(display, k)
         try:
             text = data.decode(self.s.encoding, self.s.errors)
         except UnicodeDecodeError:
-            fh.seek(0)
             return None
         count(len(data))
         return text
