@@ -330,3 +330,20 @@ def test_small_file_fast_path_makes_the_streaming_blocks(tmp_path_factory, data,
         plain = [(b.text, b.line, b.offset, b.column, b.head_cut, b.tail_cut) for b in cut]
     assert fast == plain
     assert job.bom == plain_job.bom == data.startswith("\ufeff".encode("utf-8"))
+
+
+@given(st.lists(st.integers(0, 150_000), max_size=12))
+def test_stdout_pieces_come_out_whole_and_in_order(sizes):
+    from textmend.cli import _Stdout
+
+    out = _Stdout.__new__(_Stdout)
+    out.buf, out.pending = io.BytesIO(), bytearray()
+    want = b""
+    for i, n in enumerate(sizes):
+        piece = bytes([65 + i % 26]) * n
+        out.write(piece)
+        want += piece
+        assert len(out.pending) < _Stdout.SIZE
+    out.line("end")
+    out.flush()
+    assert out.buf.getvalue() == want + b"end\n"

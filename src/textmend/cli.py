@@ -800,18 +800,34 @@ def _size(n: int) -> str:
 
 
 class _Stdout:
-    """Binary standard output (data only)."""
+    """Binary standard output (data only), written in pieces of 64 KiB: with
+    ``PYTHONUNBUFFERED`` set (common in containers) every write would be a system call,
+    one or more per file of a tree."""
+
+    SIZE = 64 << 10
 
     def __init__(self) -> None:
         self.buf = sys.stdout.buffer
+        self.pending = bytearray()
 
     def write(self, data: bytes) -> None:
-        self.buf.write(data)
+        if len(data) >= self.SIZE and not self.pending:
+            self.buf.write(data)
+            return
+        self.pending += data
+        if len(self.pending) >= self.SIZE:
+            self._drain()
 
     def line(self, s: str) -> None:
-        self.buf.write(s.encode("utf-8", "surrogateescape") + b"\n")
+        self.write(s.encode("utf-8", "surrogateescape") + b"\n")
+
+    def _drain(self) -> None:
+        data, self.pending = bytes(self.pending), bytearray()
+        self.buf.write(data)
 
     def flush(self) -> None:
+        if self.pending:
+            self._drain()
         self.buf.flush()
 
 
@@ -1285,6 +1301,10 @@ class Runner:
             if self.report is not None:
                 self.report.abort()
             abort_all()
+            try:  # what was mended before the failure still goes out, as it went before
+                self.stdout.flush()
+            except Exception:  # noqa: BLE001 - a closed or broken pipe: nothing to save
+                pass
             raise
         finally:
             self.console.done()
