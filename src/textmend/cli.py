@@ -294,11 +294,14 @@ def _tune_malloc() -> None:
         pass
 
 
-def _read_all(fd: int) -> bytes:
-    """Everything left to read from ``fd``."""
+def _read_all(fd: int, size: int) -> bytes:
+    """Everything left to read from ``fd``, a file of about ``size`` bytes (the first read
+    asks for no more: a 1 MiB buffer per small file was an mmap, a page fault and an munmap)."""
     parts = []
+    want = size + 1
     while True:
-        b = os.read(fd, READ_SIZE)
+        b = os.read(fd, want)
+        want = READ_SIZE
         if not b:
             return b"".join(parts) if len(parts) != 1 else parts[0]
         parts.append(b)
@@ -917,7 +920,7 @@ class Runner:
                     raise InputError(f"{src.display}: not a regular file; cannot mend it in place")
                 small = (stat.S_ISREG(st.st_mode) and st.st_size < READ_SIZE
                          and is_utf8(self.s.encoding))
-                data = _read_all(fd) if small else None
+                data = _read_all(fd, st.st_size) if small else None
             except BaseException:
                 os.close(fd)
                 raise
