@@ -882,8 +882,12 @@ class Runner:
         self.slots: deque[_Slot] = deque()
         self.batch: list[tuple[FileJob, Block]] = []
         self.batch_chars = 0
+        # the first batches are small: the words they teach reach the other workers sooner
+        # (the most common words of a corpus are learned in the first ones)
+        self.batch_limit = BATCH_CHARS // 8 if s.jobs > 1 else BATCH_CHARS
+        self.n_batches = 0
         self.inflight = 0
-        self.window = 4 * s.jobs if s.jobs > 1 else 1
+        self.window = 2 * s.jobs if s.jobs > 1 else 1
         self.executor = None
         from .batch import LearnedRelay
 
@@ -1284,8 +1288,11 @@ class Runner:
                     _, job, blk = ev
                     self.batch.append((job, blk))
                     self.batch_chars += len(blk.text)
-                    if self.batch_chars >= BATCH_CHARS or len(self.batch) >= BATCH_UNITS:
+                    if self.batch_chars >= self.batch_limit or len(self.batch) >= BATCH_UNITS:
                         self._flush_batch()
+                        self.n_batches += 1
+                        if self.n_batches == 4 * s.jobs:
+                            self.batch_limit = BATCH_CHARS
                 else:
                     self._flush_batch()
                     self.slots.append(_Slot(event=ev[1:]))
