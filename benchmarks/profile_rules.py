@@ -17,7 +17,7 @@ import pstats
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import textmend
@@ -25,6 +25,34 @@ from textmend import Edit, Pipeline, Rule
 
 #: the clock (bench.py --clock sets it): CPU time of this process by default
 timer = time.process_time
+
+
+def interleaved(fns: dict[str, Callable[[str], object]], docs: Sequence[str], reps: int,
+                chunk_bytes: int = 25_000) -> dict[str, float]:
+    """Seconds per function, summed over chunks of ~``chunk_bytes`` of the docs, each chunk's
+    the fastest of ``reps`` runs, the functions taking turns on every chunk.  This machine's
+    speed drifts in spells of a second or more (both ways, by up to 2x): a pass over the
+    whole corpus by one function then another lands in different spells, a chunk a few
+    milliseconds long does not."""
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for d in docs:
+        if size >= chunk_bytes:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(d)
+        size += len(d.encode("utf-8"))
+    best = {k: [float("inf")] * len(chunks) for k in fns}
+    gc.collect()
+    for _ in range(reps):
+        for i, chunk in enumerate(chunks):
+            for name, fn in fns.items():
+                t = timer()
+                for d in chunk:
+                    fn(d)
+                best[name][i] = min(best[name][i], timer() - t)
+    return {k: sum(v) for k, v in best.items()}
+
 
 
 class TimedRule(Rule):
