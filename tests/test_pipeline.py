@@ -251,3 +251,42 @@ def test_many_edits_in_one_chunk():
     trace.apply([Edit(i, i, "-", "S") for i in range(1, 2 * n, 4)])
     assert trace.text == ("A-b" + "Ab") * (n // 2)
     assert apply_edits("ab" * n, trace.edits()) == trace.text
+
+
+# -- explain_many: each rule over all the texts in turn, the same results as explain ---------
+def _key(r):
+    return (r.text, r.original, [(e.start, e.end, e.replacement, e.rule, e.safety, e.message) for e in r.edits],
+            [(f.start, f.end, f.rule, f.message, f.suggestion) for f in r.flags],
+            [(e.start, e.end, e.replacement, e.rule) for e in r.suggestions])
+
+
+_MANY_PIECES = ["Poutine", " said", " his", " her", " gratitude", " four -day", " .Then", " ,", "&amp;",
+                "Ã©", " “complete and complete”", " Washingtons's", " XI said", "\n", "\n\nAlso read | x\n",
+                " Vladimir Putin", " Moscou", " ", "é"]
+_many_text = st.lists(st.sampled_from(_MANY_PIECES), max_size=12).map("".join)
+
+
+@pytest.mark.parametrize("options", [{}, {"unsafe_fixes": True}, {"select": ["TM4", "TM2"]},
+                                     {"ignore": ["TM40"]}], ids=["default", "unsafe", "select", "ignore"])
+@given(texts=st.lists(st.one_of(_many_text, ascii_prose, any_text), max_size=8))
+def test_explain_many_is_explain_text_by_text(options, texts):
+    p = textmend.get_pipeline(**options)
+    assert [_key(r) for r in p.explain_many(texts)] == [_key(p.explain(t)) for t in texts]
+
+
+def test_explain_many_raises_the_error_of_the_first_text_that_raises():
+    seen = []
+
+    @rule("TM999", "picky")
+    def picky(text, ctx):
+        seen.append(text)
+        if "bad" in text:
+            raise ValueError(f"cannot take {text!r}")
+        return []
+
+    p = Pipeline(rules=[picky])
+    with pytest.raises(ValueError, match="'one bad'"):
+        p.explain_many(["fine", "one bad", "two bad"])
+    with pytest.raises(TypeError):
+        p.explain_many(["fine", b"bytes"])
+    assert [r.text for r in p.explain_many(["a", "b"])] == ["a", "b"]

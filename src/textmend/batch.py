@@ -212,11 +212,23 @@ def _run_chunk(texts: list[Any], explain: bool, shared: Sequence[dict] = ()
         p.absorb_learned(learned)
     try:
         p.prepare(texts)
-        for t in texts:
+        done = _explained(p, texts)
+        if done is not None:
+            return [r if explain else r.text for r in done], None, p.take_learned()
+        for t in texts:  # (an error: what was done before it, and the error)
             out.append(p.explain(t) if explain else p.explain(t).text)
     except Exception as exc:  # noqa: BLE001 - handed back to the caller
         return out, exc, p.take_learned()
     return out, None, p.take_learned()
+
+
+def _explained(p: Pipeline, texts: list[Any]) -> list[Any] | None:
+    """``p.explain_many(texts)`` (several texts at once: ~10 % faster), or None when it
+    raises: the caller then explains text by text, to stop where a plain loop would."""
+    try:
+        return p.explain_many(texts)
+    except Exception:  # noqa: BLE001 - raised again by the caller's loop
+        return None
 
 
 def _check_jobs(jobs: Any, chunksize: Any) -> int:
@@ -268,9 +280,14 @@ def _serial(it: Iterator[Any], p: Pipeline, explain: bool, chunksize: int = DEFA
         except Exception as exc:  # noqa: BLE001 - raised below, in its place
             error = exc
         p.prepare(chunk)
-        for t in chunk:
-            r = p.explain(t)
-            yield r if explain else r.text
+        done = _explained(p, chunk)
+        if done is not None:
+            for r in done:
+                yield r if explain else r.text
+        else:
+            for t in chunk:  # (an error: raised in its place, after the texts before it)
+                r = p.explain(t)
+                yield r if explain else r.text
         if error is not None:
             raise error
         if len(chunk) < chunksize:

@@ -363,6 +363,9 @@ def _run_batch(units: list[tuple]) -> list[UnitResult]:
             _WORKER["pipeline"].prepare(_work_text(u[1]) for u in units if u[0] != "jsonl")
         except Exception:  # noqa: BLE001 - only speed is at stake; mending reports errors
             pass
+    known = _explained_all(_WORKER["pipeline"], [_work_text(u[1]) for u in units if u[0] != "jsonl"]) \
+        if not err and len(units) > 1 else None
+    k = 0
     for unit in units:
         if err:
             out.append(UnitResult(error=err))
@@ -371,7 +374,8 @@ def _run_batch(units: list[tuple]) -> list[UnitResult]:
             if unit[0] == "jsonl":
                 out.append(_mend_jsonl_unit(unit))
             else:
-                out.append(_mend_text_unit(unit))
+                out.append(_mend_text_unit(unit, known[k] if known else None))
+                k += 1
         except Exception as exc:
             if os.environ.get("TEXTMEND_DEBUG"):
                 import traceback
@@ -481,19 +485,21 @@ def _work_text(text: str) -> str:
 
 
 def mend_text(pipeline: Any, text: str, *, head_cut: bool = False, tail_cut: bool = False,
-              details: bool = False) -> tuple[str, list[tuple] | None]:
+              details: bool = False, res: Any = None) -> tuple[str, list[tuple] | None]:
     """Mend one block of text the way the command line does.
 
     Text whose line breaks are all ``\\r\\n`` is mended with ``\\n`` and converted back,
     so CRLF files keep their line endings whatever the rules do.  With ``details``, also
     return ``(kind, start, end, before, after, item)`` for every applied edit, flag and
-    suggestion, with offsets into ``text``.
+    suggestion, with offsets into ``text``.  ``res``: ``pipeline.explain(_work_text(text))``
+    when it is known already (worked out with other texts by ``explain_many``).
     """
     from .edits import apply_edits
 
     work = _work_text(text)
     crlf = work is not text
-    res = pipeline.explain(work)
+    if res is None:
+        res = pipeline.explain(work)
     kept = _guard(work, res.edits, head_cut, tail_cut)
     new = res.text if kept is res.edits else apply_edits(work, kept)
     if crlf:
@@ -627,12 +633,23 @@ def _unit_texts(units: list[tuple], fields: list[str]) -> Iterator[str]:
             yield _work_text(text)
 
 
-def _mend_text_unit(unit: tuple) -> UnitResult:
+def _explained_all(pipeline: Any, texts: list[str]) -> list[Any] | None:
+    """``pipeline.explain_many(texts)`` (many texts at once: ~10 % faster), or None when it
+    raises: each text is then mended on its own, and the error reported for its unit."""
+    if len(texts) < 2:
+        return None
+    try:
+        return pipeline.explain_many(texts)
+    except Exception:  # noqa: BLE001 - raised again, for its own unit, text by text
+        return None
+
+
+def _mend_text_unit(unit: tuple, res: Any = None) -> UnitResult:
     _, text, line, offset, column, head_cut, tail_cut = unit
     spec = _WORKER["spec"]
     details = spec["records"] or spec["stats"]
     new, items = mend_text(_WORKER["pipeline"], text, head_cut=head_cut, tail_cut=tail_cut,
-                           details=details)
+                           details=details, res=res)
     r = UnitResult()
     if new != text:
         r.new = new
@@ -668,6 +685,9 @@ def _mend_jsonl_unit(unit: tuple) -> UnitResult:
     changed = False
     parsed = _parsed_lines(text)
     pipeline.prepare(_field_texts(parsed, fields))
+    values = list(_field_texts(parsed, fields))  # (the strings mended below, in order)
+    known = _explained_all(pipeline, values)
+    k = 0
     for i, (raw, body, obj) in enumerate(parsed):
         lineno = line0 + i
         if not body.strip():
@@ -697,7 +717,12 @@ def _mend_jsonl_unit(unit: tuple) -> UnitResult:
             if not isinstance(value, str):
                 r.messages.append((lineno, f"field {name!r} is not a string; passed through unchanged"))
                 continue
-            new, items = mend_text(pipeline, value, details=details)
+            res = None
+            if known is not None and k < len(values):
+                if values[k] == _work_text(value):  # (a field named twice is mended twice)
+                    res = known[k]
+                k += 1
+            new, items = mend_text(pipeline, value, details=details, res=res)
             if new != value:
                 obj[name] = new
                 line_changed = True
