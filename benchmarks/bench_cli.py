@@ -134,7 +134,7 @@ def main() -> int:
     ap.add_argument("--corpus", choices=sorted(CORPORA), default=None,
                     help="corpus of the speed-up (default bbc+reuters; --quick: bbc)")
     ap.add_argument("--copies", type=int, default=1, help="copies of the corpus for the speed-up")
-    ap.add_argument("--repeat", type=int, default=2, help="runs per timing (best is kept)")
+    ap.add_argument("--repeat", type=int, default=3, help="alternating pairs of runs per timing")
     ap.add_argument("--nice", type=int, default=0,
                     help="change the priority of the benchmark and its children (negative: "
                          "higher, needs root), to measure on a machine busy with other work")
