@@ -28,12 +28,13 @@ timer = time.process_time
 
 
 def interleaved(fns: dict[str, Callable[[str], object]], docs: Sequence[str], reps: int,
-                chunk_bytes: int = 25_000) -> dict[str, float]:
+                chunk_bytes: int = 25_000, whole: frozenset[str] = frozenset()) -> dict[str, float]:
     """Seconds per function, summed over chunks of ~``chunk_bytes`` of the docs, each chunk's
     the fastest of ``reps`` runs, the functions taking turns on every chunk.  This machine's
     speed drifts in spells of a second or more (both ways, by up to 2x): a pass over the
     whole corpus by one function then another lands in different spells, a chunk a few
-    milliseconds long does not."""
+    milliseconds long does not.  The functions named in ``whole`` get each chunk as one
+    list (``Pipeline.explain_many``), the others one document at a time."""
     chunks: list[list[str]] = [[]]
     size = 0
     for d in docs:
@@ -48,11 +49,13 @@ def interleaved(fns: dict[str, Callable[[str], object]], docs: Sequence[str], re
         for i, chunk in enumerate(chunks):
             for name, fn in fns.items():
                 t = timer()
-                for d in chunk:
-                    fn(d)
+                if name in whole:
+                    fn(chunk)
+                else:
+                    for d in chunk:
+                        fn(d)
                 best[name][i] = min(best[name][i], timer() - t)
     return {k: sum(v) for k, v in best.items()}
-
 
 
 class TimedRule(Rule):
