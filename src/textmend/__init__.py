@@ -42,15 +42,24 @@ def _cached_pipeline(key: tuple) -> Pipeline:
 _OPTIONS_BY_KEY: dict[tuple, dict[str, Any]] = {}
 
 
+#: the default pipeline (no options), once built: ``mend(text)`` skips the options' key
+_DEFAULT: list[Pipeline] = []
+
+
 def get_pipeline(**options: Any) -> Pipeline:
     """The pipeline for these options, built once and reused (rules, lexicon)."""
+    if not options and _DEFAULT:
+        return _DEFAULT[0]
     key = _freeze(options)
     if key not in _OPTIONS_BY_KEY:
         if len(_OPTIONS_BY_KEY) >= 64:  # bounded: options seen long ago are forgotten
             _OPTIONS_BY_KEY.clear()
             _cached_pipeline.cache_clear()
         _OPTIONS_BY_KEY[key] = options
-    return _cached_pipeline(key)
+    got = _cached_pipeline(key)
+    if not options:
+        _DEFAULT[:] = [got]
+    return got
 
 
 def explain(text: str, **options: Any) -> Result:
