@@ -839,7 +839,9 @@ class _Stdout:
         self.pending = bytearray()
 
     def write(self, data: bytes) -> None:
-        if len(data) >= self.SIZE and not self.pending:
+        if len(data) >= self.SIZE:  # (a large block: written as it is, after what is pending)
+            if self.pending:
+                self._drain()
             self.buf.write(data)
             return
         self.pending += data
