@@ -13,7 +13,7 @@ from hypothesis import given, strategies as st
 from textmend.cli import UnitResult, _compact, _context, _hunks, _patched, mend_text
 from textmend.config import ConfigError, find_config, load_config
 from textmend.io import (AtomicWriter, BinaryFileError, InputError, Notice, Source, decoded_chunks,
-                         find_cut, iter_sources, jsonl_blocks, text_blocks)
+                         find_cut, iter_sources, jsonl_blocks, text_blocks, whole_text_blocks)
 
 text_alphabet = st.sampled_from(list("ab c.\n\n\r-  é’\t"))
 texts = st.text(alphabet=text_alphabet, max_size=400)
@@ -347,3 +347,11 @@ def test_stdout_pieces_come_out_whole_and_in_order(sizes):
     out.line("end")
     out.flush()
     assert out.buf.getvalue() == want + b"end\n"
+
+
+@given(texts, st.integers(16, 64))
+def test_whole_text_blocks_are_text_blocks(text, size):
+    def rows(blocks):
+        return [(b.text, b.line, b.offset, b.column, b.head_cut, b.tail_cut) for b in blocks]
+
+    assert rows(whole_text_blocks(text, size)) == rows(text_blocks([text], size))

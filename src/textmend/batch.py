@@ -207,28 +207,31 @@ def _run_chunk(texts: list[Any], explain: bool, shared: Sequence[dict] = ()
     ``shared``: what other workers learned per word (:meth:`Pipeline.absorb_learned`); the
     third item is what this chunk taught (:meth:`Pipeline.take_learned`), to pass on."""
     p = pipeline_for(_WORKER_SPEC)
-    out: list[Any] = []
     for learned in shared:
         p.absorb_learned(learned)
     try:
         p.prepare(texts)
-        done = _explained(p, texts)
-        if done is not None:
-            return [r if explain else r.text for r in done], None, p.take_learned()
-        for t in texts:  # (an error: what was done before it, and the error)
-            out.append(p.explain(t) if explain else p.explain(t).text)
     except Exception as exc:  # noqa: BLE001 - handed back to the caller
-        return out, exc, p.take_learned()
-    return out, None, p.take_learned()
+        return [], exc, p.take_learned()
+    done, exc = explain_chunk(p, texts)
+    return [r if explain else r.text for r in done], exc, p.take_learned()
 
 
-def _explained(p: Pipeline, texts: list[Any]) -> list[Any] | None:
-    """``p.explain_many(texts)`` (several texts at once: ~10 % faster), or None when it
-    raises: the caller then explains text by text, to stop where a plain loop would."""
+def explain_chunk(p: Pipeline, texts: list[Any]) -> tuple[list[Result], Exception | None]:
+    """``p.explain`` of each text, all at once with ``p.explain_many`` (~10 % faster), and
+    None; or, when a text raises, the results of the texts before it and the error, as a
+    plain loop would have stopped."""
     try:
-        return p.explain_many(texts)
-    except Exception:  # noqa: BLE001 - raised again by the caller's loop
-        return None
+        return p.explain_many(texts), None
+    except Exception:  # noqa: BLE001 - found again below, text by text
+        pass
+    out: list[Result] = []
+    for t in texts:
+        try:
+            out.append(p.explain(t))
+        except Exception as exc:  # noqa: BLE001 - handed back to the caller
+            return out, exc
+    return out, None
 
 
 def _check_jobs(jobs: Any, chunksize: Any) -> int:
@@ -280,14 +283,11 @@ def _serial(it: Iterator[Any], p: Pipeline, explain: bool, chunksize: int = DEFA
         except Exception as exc:  # noqa: BLE001 - raised below, in its place
             error = exc
         p.prepare(chunk)
-        done = _explained(p, chunk)
-        if done is not None:
-            for r in done:
-                yield r if explain else r.text
-        else:
-            for t in chunk:  # (an error: raised in its place, after the texts before it)
-                r = p.explain(t)
-                yield r if explain else r.text
+        done, failed = explain_chunk(p, chunk)
+        for r in done:
+            yield r if explain else r.text
+        if failed is not None:  # (a text raised: in its place, after the texts before it)
+            raise failed
         if error is not None:
             raise error
         if len(chunk) < chunksize:

@@ -317,7 +317,7 @@ def doc_words(ctx, text: str) -> DocWords:
 #: callers filter.  ``_CAP_ASCII`` is exact for texts whose only non-ASCII characters are
 #: the punctuation and symbols of :data:`_NOT_LETTERS`; the others need ``_CAP_UNICODE``,
 #: and words that open with a non-ASCII capital a second scan (``_CAP_OTHER``).
-#: (``[A-Z][A-Za-z]*(?:-[A-Za-z]+)*``, written so that ``re`` runs it twice as fast: runs of one
+#: (``[A-Z][A-Za-z]*(?:-[A-Za-z]+)*``, written so that ``re`` runs it ~8 % faster: runs of one
 #: range each instead of a class of two, possessive, as nothing after them can fail)
 _CAP_ASCII = re.compile(r"[A-Z][a-z]*+(?:[A-Z][a-z]*+)*+(?:-[A-Za-z]++)*+")
 _CAP_UNICODE = re.compile(r"[A-Z][^\W\d_]*+(?:-[^\W\d_]++)*+")

@@ -328,6 +328,14 @@ def text_blocks(chunks: Iterable[str], block_size: int = BLOCK_SIZE,
         yield Block("", 1, 0)
 
 
+def whole_text_blocks(text: str, block_size: int = BLOCK_SIZE) -> Iterator[Block]:
+    """``text_blocks([text])``: the blocks of a text read whole (a short one is one block,
+    without the cutting machinery: the many small files of a tree)."""
+    if len(text) <= block_size:
+        return iter([Block(text)])
+    return text_blocks([text], block_size)
+
+
 def jsonl_blocks(chunks: Iterable[str], group_size: int = JSONL_GROUP) -> Iterator[Block]:
     """Cut decoded JSON Lines into groups of whole lines of about ``group_size`` characters.
 
