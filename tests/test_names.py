@@ -408,3 +408,49 @@ _CAP_PIECES = ["Mc", "Donald", "iPhone", "XI", "Xi", "a", "-", "--", "-un", "Jon
 def test_capitalised_token_scans_find_what_the_plain_patterns_find(text):
     for plain, fast in _PLAIN_CAP_SCANS:
         assert fast.findall(text) == plain.findall(text)
+
+
+# -- long documents (issue 6: throughput linear in the size): one scan for many needles
+
+from textmend.rules import names as _names  # noqa: E402
+
+_BUILTIN = Pipeline().lexicon
+_MULTI = sorted(v for v in _BUILTIN.variants if " " in v)
+_NEEDLE_PIECES = (_MULTI[::7] + sorted({v.split()[0] for v in _MULTI})[::5]
+                  + ["Kim", "Xi", "Moon", "Jong-un", "Jae-in", "Kim Jong", "South", "Africa", "Korea",
+                     "the", "a", " ", " ", "\n", ", ", "-", "é", "Saint", "São", "Paulo"])
+_needle_text = st.lists(st.sampled_from(_NEEDLE_PIECES), max_size=60).map(" ".join)
+
+
+@given(st.lists(st.sampled_from(["Kim ", "Moon ", "Xi ", "Ki", "m ", "Mo", "on ", "x"]), max_size=20).map("".join),
+       st.sets(st.sampled_from(["Kim ", "Moon ", "Xi ", "Park "]), min_size=1))
+def test_needle_hits_are_every_occurrence_of_every_needle(text, needles):
+    want = sorted((i, n) for n in needles for i in range(len(text)) if text.startswith(n, i))
+    assert list(_evidence.needle_hits(text, sorted(needles))) == want
+
+
+@settings(max_examples=150)
+@given(_needle_text)
+def test_one_scan_for_many_words_finds_what_a_scan_per_word_finds(text):
+    """The names gate on a long text (one scan for the phrases' first words, one for the
+    surnames written first) answers as on a short one (a scan per word)."""
+    from textmend.lexicon.matching import name_index
+
+    gate = _names._gate(_BUILTIN, name_index(_BUILTIN))
+    tokens = _cap_tokens(None, text)
+    if tokens is None:
+        return
+    gate.worth_a_look(tokens, text)  # (learns the words)
+    multi = tokens & gate.multi_set
+    assert gate._with_phrase(multi, tokens, text) == {w for w in multi if gate._has_phrase(w, tokens, text)}
+    surnames = (tokens | {"Kim Jong"}) & (gate.surname_first | {"Kim Jong"})
+    plain = sorted((i, n + " ") for n in surnames for i in range(len(text)) if text.startswith(n + " ", i))
+    old = _names.LONG_TEXT, _names.MANY_NEEDLES
+    try:
+        _names.LONG_TEXT, _names.MANY_NEEDLES = 0, 0  # every text takes the one-scan path
+        assert sorted(gate._surname_hits(surnames, text)) == plain
+        fast = gate.worth_a_look(tokens, text)
+    finally:
+        _names.LONG_TEXT, _names.MANY_NEEDLES = old
+    assert sorted(gate._surname_hits(surnames, text)) == plain
+    assert fast == gate.worth_a_look(tokens, text)

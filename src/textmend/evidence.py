@@ -437,6 +437,32 @@ def occurrences(text: str, words, pattern) -> list[tuple[int, int, str]]:
     return out
 
 
+def needle_hits(text: str, needles):
+    """``(start, needle)`` for every place of ``text`` where one of ``needles`` starts, in
+    text order, found by one ``re`` scan for all of them (:func:`_finder`), not one scan per
+    needle: for many needles in a long text.  The needles must be prefix-free (none begins
+    another, as words each followed by a space, and none empty), so at most one starts at a
+    place.
+
+    >>> list(needle_hits("Kim Jong and Moon Jae and Kim", ["Kim ", "Moon "]))
+    [(0, 'Kim '), (13, 'Moon ')]
+    """
+    needles = frozenset(needles)
+    if not needles:
+        return
+    search = _finder(needles).search
+    m = search(text)
+    while m is not None:
+        i = m.start()
+        yield i, m.group()
+        m = search(text, i + 1)
+
+
+#: :func:`needle_hits` pays (one scan, ~10x slower per character than one ``str.find`` scan,
+#: plus compiling its pattern) from this many needles in a text from this long on
+MANY_NEEDLES, LONG_TEXT = 16, 100_000
+
+
 @lru_cache(maxsize=64)
 def _finder(words: frozenset[str]) -> re.Pattern:
     """One ``re`` pattern (a trie) for where any of ``words`` starts."""

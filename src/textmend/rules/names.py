@@ -36,7 +36,7 @@ from functools import lru_cache
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (caps_lines, cap_tokens, doc_words, english_here, occurrences, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
+from ..evidence import (caps_lines, cap_tokens, doc_words, english_here, occurrences, needle_hits, LONG_TEXT, MANY_NEEDLES, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
                         next_word, prev_word, sentence_initial, sporty)
 from ..lexicon import Entry, drop_non_ascii, strip_accents
 from ..lexicon.matching import NameIndex, name_index, skeleton
@@ -625,21 +625,63 @@ class _Gate:
             if paths or (self.seen[w][0] & SELF and not (
                     w in self.dropped_near and tokens.isdisjoint(self.dropped_near[w]))):
                 found[w] = paths  # (a word that opens a phrase: the phrase decides below)
-        for w in tokens & self.multi_set:
-            if w not in found and self._has_phrase(w, tokens, text):
-                found[w] = self.multi[w]
+        multi = tokens & self.multi_set
+        if multi:
+            long_text = len(text) >= LONG_TEXT and len(multi) >= MANY_NEEDLES
+            with_phrase = self._with_phrase(multi, tokens, text) if long_text else None
+            for w in multi:
+                if w not in found and (w in with_phrase if long_text else self._has_phrase(w, tokens, text)):
+                    found[w] = self.multi[w]
         surnames = tokens & self.surname_first
         if self.surname_first_other:
             surnames |= {w for w in self.surname_first_other if w in text}
-        for name in surnames:
+        if surnames:
             # "Kim Jong-oun": a given name right after a surname written first
-            i = text.find(name + " ")
-            while i >= 0:
-                m = CAP_WORD.match(text, i + len(name) + 1)
-                if m is not None and self.seen.get(m.group(), (0, 0))[0]:
+            seen = self.seen
+            for i, needle in self._surname_hits(surnames, text):
+                m = CAP_WORD.match(text, i + len(needle))
+                if m is not None and seen.get(m.group(), (0, 0))[0]:
                     found[m.group()] = found.get(m.group(), 0) | GIVEN_AFTER
-                i = text.find(name + " ", i + 1)
         return found
+
+    @staticmethod
+    def _surname_hits(surnames, text: str):
+        """``(start, name + " ")`` for every place where one of ``surnames`` stands before a
+        space: a ``str.find`` scan per name, or one scan for all of them (names without a
+        space) when there are many in a long text."""
+        single = [n + " " for n in surnames if n and " " not in n]
+        if len(text) >= LONG_TEXT and len(single) >= MANY_NEEDLES:
+            yield from needle_hits(text, single)
+            names = [n for n in surnames if not n or " " in n]
+        else:
+            names = surnames
+        for name in names:
+            needle = name + " "
+            i = text.find(needle)
+            while i >= 0:
+                yield i, needle
+                i = text.find(needle, i + 1)
+
+    def _with_phrase(self, words: set[str], tokens: set[str], text: str) -> set[str]:
+        """The words of ``words`` (first words of multi-word variants) for which
+        :meth:`_has_phrase` holds, found by one scan of ``text`` for all of them (for a long
+        text): each phrase pattern opens with its word and a space, and is tried (matched)
+        where that stands, instead of searched for through the whole text."""
+        patterns = {w: self._phrase_patterns(w) for w in words}
+        other_kind = 3 if text.isascii() else 2  # (as in _has_phrase)
+        got: set[str] = set()
+        for i, needle in needle_hits(text, [w + " " for w in words]):
+            w = needle[:-1]
+            if w in got:
+                continue
+            pats = patterns[w]
+            capital, other = pats[1], pats[other_kind]
+            if ((capital is not None and not tokens.isdisjoint(pats[0]) and capital.match(text, i))
+                    or (other is not None and other.match(text, i))):
+                got.add(w)
+                if len(got) == len(words):
+                    break
+        return got
 
     def _learn(self, words) -> None:
         self._make_room()
@@ -708,6 +750,18 @@ class _Gate:
     def _has_phrase(self, w: str, tokens: set[str], text: str) -> bool:
         """Does ``text`` contain a multi-word variant that opens with ``w``?  Phrases whose
         second word is capitalised need that word among ``tokens`` first (a set look-up)."""
+        seconds, capital_pattern, other_pattern, ascii_pattern = self._phrase_patterns(w)
+        if capital_pattern is not None and not tokens.isdisjoint(seconds) and capital_pattern.search(text):
+            return True
+        if text.isascii():  # (O(1)) the phrases with other characters cannot be in it
+            other_pattern = ascii_pattern
+        return other_pattern is not None and other_pattern.search(text) is not None
+
+    def _phrase_patterns(self, w: str):
+        """``(seconds, capital, other, ascii)`` for the multi-word variants that open with
+        ``w``: the capitalised second words, and patterns (each opening with ``w`` and a
+        space) for the phrases that go on with a capitalised word, the others, and those of
+        the others in ASCII (None where there is none)."""
         got = self._phrases.get(w)
         if got is None:
             capital, other = {}, []
@@ -733,12 +787,7 @@ class _Gate:
             got = self._phrases[w] = (frozenset(capital), pattern([r for rs in capital.values() for r in rs]) if capital else None,
                                       pattern(other) if other else None,
                                       pattern(ascii_other) if ascii_other else None)
-        seconds, capital_pattern, other_pattern, ascii_pattern = got
-        if capital_pattern is not None and not tokens.isdisjoint(seconds) and capital_pattern.search(text):
-            return True
-        if text.isascii():  # (O(1)) the phrases with other characters cannot be in it
-            other_pattern = ascii_pattern
-        return other_pattern is not None and other_pattern.search(text) is not None
+        return got
 
 
 #: the capitalised word a phrase goes on with, as :func:`textmend.evidence.cap_tokens` finds it
