@@ -62,7 +62,7 @@ class TimedRule(Rule):
     """A proxy that times another rule's ``find`` and counts what it returns."""
 
     _COPY = ("code", "name", "family", "safety", "description", "default_enabled", "respects_protected",
-             "deterministic")
+             "deterministic", "flags_only")
 
     def __init__(self, inner: Rule):
         self.inner = inner

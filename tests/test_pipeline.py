@@ -274,6 +274,41 @@ def test_explain_many_is_explain_text_by_text(options, texts):
     assert [_key(r) for r in p.explain_many(texts)] == [_key(p.explain(t)) for t in texts]
 
 
+def _without_flags(r):
+    text, original, edits, _, suggestions = _key(r)
+    return text, original, edits, [], suggestions
+
+
+@pytest.mark.parametrize("options", [{}, {"unsafe_fixes": True}, {"select": ["TM7", "TM2"]}],
+                         ids=["default", "unsafe", "select"])
+@given(texts=st.lists(st.one_of(_many_text, ascii_prose, any_text), max_size=6))
+def test_leaving_out_the_rules_that_only_flag_changes_nothing_but_the_flags(options, texts):
+    """mend() and explain(flags=False) skip TM701/TM702 (``Rule.flags_only``): the same
+    text, edits and suggestions as explain(), no flags."""
+    p = textmend.get_pipeline(**options)
+    full = [p.explain(t) for t in texts]
+    assert [_key(r) for r in p.explain_many(texts, flags=False)] == [_without_flags(r) for r in full]
+    assert [_key(p.explain(t, flags=False)) for t in texts] == [_without_flags(r) for r in full]
+    assert [p.mend(t) for t in texts] == [r.text for r in full]
+    if not options:
+        assert [textmend.mend(t) for t in texts] == [r.text for r in full]
+
+
+def test_only_the_checks_only_flag():
+    """The rules marked ``flags_only`` are the checks, and they return no edit."""
+    from textmend.edits import Edit
+
+    marked = [r for r in Pipeline(select=["ALL"]).rules if r.flags_only]
+    assert sorted(r.code for r in marked) == ["TM701", "TM702"]
+    texts = [" ".join(_MANY_PIECES), "Putin expressed her gratitude for the complete and complete support."]
+    for r in marked:
+        for t in texts:
+            found = list(r.find(t, textmend.Context(Pipeline(), t)))
+            assert not any(isinstance(x, Edit) for x in found)
+    p = textmend.get_pipeline()
+    assert p.explain(texts[1]).flags and not p.explain(texts[1], flags=False).flags
+
+
 def test_explain_many_raises_the_error_of_the_first_text_that_raises():
     seen = []
 

@@ -6,7 +6,9 @@
 
 Runs ``textmend.explain`` (default pipeline) over the texts of ``../shared`` (news, Reuters,
 MT output and references, ftfy's test cases, the dev cases and the seed) and records, per
-text, the output and every edit, flag and suggestion.  ``--check`` exits 1 when any
+text, the output and every edit, flag and suggestion.  ``--check`` also runs
+``textmend.mend`` and ``explain(flags=False)``, which must give the same text, edits and
+suggestions (they leave out the rules that only flag).  ``--check`` exits 1 when any
 differs and prints the first differences.  The snapshot holds shared text: keep it in /tmp,
 never in the project.  ``--limit N`` caps the texts per corpus (for a quick look).
 """
@@ -99,6 +101,18 @@ def main() -> int:
         ref = pickle.load(fh)
     diffs = [k for k in ref if k in got and ref[k] != got[k]]
     missing = [k for k in ref if k not in got]
+    # mend() and explain(flags=False) leave out the rules that only flag: the same text,
+    # edits and suggestions, no flags
+    t = time.process_time()
+    mends = {k: textmend.mend(v) for k, v in corpus.items()}
+    secs = time.process_time() - t
+    print(f"mend(): {mb / secs:.2f} MB/s", file=sys.stderr)
+    p = textmend.get_pipeline()
+    for k, v in corpus.items():
+        if k in ref and k not in diffs:
+            quiet = snapshot(p.explain(v, flags=False))
+            if mends[k] != ref[k][0] or quiet != (ref[k][0], ref[k][1], (), ref[k][3]):
+                diffs.append(k)
     for k in diffs[: a.show]:
         old, new = ref[k], got[k]
         print(f"--- {k}")

@@ -73,7 +73,7 @@ def explain(text: str, **options: Any) -> Result:
 
 def mend(text: str, **options: Any) -> str:
     """Mend ``text`` with the default pipeline (safe fixes only) and return the result."""
-    return get_pipeline(**options).explain(text).text
+    return get_pipeline(**options).mend(text)
 
 
 def __getattr__(name: str) -> Any:  # lazy: importing textmend must not load the lexicon

@@ -366,7 +366,8 @@ def _run_batch(units: list[tuple]) -> list[UnitResult]:
             _WORKER["pipeline"].prepare(works)
         except Exception:  # noqa: BLE001 - only speed is at stake; mending reports errors
             pass
-        known = _explained_all(_WORKER["pipeline"], works)
+        spec = _WORKER["spec"]
+        known = _explained_all(_WORKER["pipeline"], works, bool(spec["records"] or spec["stats"]))
     k = 0
     for unit in units:
         if err:
@@ -500,8 +501,11 @@ def mend_text(pipeline: Any, text: str, *, head_cut: bool = False, tail_cut: boo
 
     work = _work_text(text)
     crlf = work is not text
-    if res is None:
-        res = pipeline.explain(work)
+    if res is None:  # (the rules that only flag matter to the details alone)
+        from .pipeline import Pipeline
+
+        res = (pipeline.explain(work, flags=False) if not details and isinstance(pipeline, Pipeline)
+               else pipeline.explain(work))
     kept = _guard(work, res.edits, head_cut, tail_cut)
     new = res.text if kept is res.edits else apply_edits(work, kept)
     if crlf:
@@ -635,14 +639,15 @@ def _unit_texts(units: list[tuple], fields: list[str]) -> Iterator[str]:
             yield _work_text(text)
 
 
-def _explained_all(pipeline: Any, texts: list[str]) -> list[Any] | None:
-    """The results of ``texts``, all at once (``batch.explain_chunk``), or None when one
-    raises: each text is then mended on its own, and the error reported for its unit."""
+def _explained_all(pipeline: Any, texts: list[str], details: bool) -> list[Any] | None:
+    """The results of ``texts``, all at once (``batch.explain_chunk``; with the rules that
+    only flag when the ``details`` are wanted), or None when one raises: each text is then
+    mended on its own, and the error reported for its unit."""
     if len(texts) < 2:
         return None
     from .batch import explain_chunk
 
-    done, exc = explain_chunk(pipeline, texts)
+    done, exc = explain_chunk(pipeline, texts, flags=details)
     return done if exc is None else None
 
 
@@ -688,7 +693,7 @@ def _mend_jsonl_unit(unit: tuple) -> UnitResult:
     parsed = _parsed_lines(text)
     values = list(_field_texts(parsed, fields))  # (the strings mended below, in order)
     pipeline.prepare(values)
-    known = _explained_all(pipeline, values)
+    known = _explained_all(pipeline, values, bool(details))
     k = 0
     for i, (raw, body, obj) in enumerate(parsed):
         lineno = line0 + i
@@ -1107,7 +1112,8 @@ class Runner:
 
                 p = get_pipeline(**self.spec["pipeline"])
                 text = next(_unit_texts(first[:1], self.spec["fields"]), None)
-                p.explain(text[:20000] if text else "Warm up: a two -day visit .The end.")
+                p.explain(text[:20000] if text else "Warm up: a two -day visit .The end.",
+                          flags=bool(self.spec["records"] or self.spec["stats"]))
             except Exception:  # noqa: BLE001  (each worker reports it when it builds its own)
                 pass
             import gc

@@ -118,14 +118,14 @@ def mend_dataframe(ddf: Any, column: str = "text", *, edits_column: str | None =
 def _mend_items(items: Iterable[Any], spec: PipelineSpec, fields: Sequence[str] | None) -> list[Any]:
     p = pipeline_for(spec)
     if fields is None:
-        return [p.explain(t).text for t in items]
+        return [p.mend(t) for t in items]
     out = []
     for rec in items:
         rec = dict(rec)
         for f in fields:
             v = rec.get(f)
             if isinstance(v, str):
-                rec[f] = p.explain(v).text
+                rec[f] = p.mend(v)
         out.append(rec)
     return out
 

@@ -70,6 +70,9 @@ class Rule:
     #: pipeline may reuse what it found in a text instead of running it again on the same text
     #: (in the passes that check the result is stable); set False for a rule with state
     deterministic: bool = True
+    #: ``find`` returns flags only, never an edit, so it cannot change the text: a run that
+    #: keeps the text alone (``Pipeline.mend``, ``explain(flags=False)``) leaves it out
+    flags_only: bool = False
 
     def find(self, text: str, ctx: Context) -> Iterable[Edit | Flag]:
         raise NotImplementedError

@@ -211,6 +211,7 @@ class DuplicatedCoordinate(Rule):
     name = "duplicated-coordinate"
     family = "checks"
     description = "the same word on both sides of 'and'/'or'"
+    flags_only = True  # (a check: never an edit)
 
     def find(self, text: str, ctx: Context) -> list[Flag]:
         if " and " not in text and " or " not in text:
@@ -963,6 +964,7 @@ class PronounMismatch(Rule):
     name = "pronoun-mismatch"
     family = "checks"
     description = "pronoun whose gender does not match the person it refers to"
+    flags_only = True  # (a check: never an edit)
 
     def find(self, text: str, ctx: Context) -> list[Flag]:
         """Only the sentences of the few pronouns that can be flagged are analysed: a
