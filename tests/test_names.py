@@ -5,7 +5,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from textmend import Pipeline
+from textmend import Pipeline, Rule
 
 from .namelex import TEST_LEXICON
 from .properties import check_contract
@@ -205,6 +205,22 @@ def test_prepare_changes_no_result():
     assert sum(g.text != t for g, t in zip(got, texts)) >= 3  # the texts do get repaired
     p.prepare(texts[:1])
     assert p.explain(texts[2]).text == want[2].text  # a text it was not prepared for
+    # for a run without the checks (mend): their hooks are left out, the results the same
+    learned = []
+    checks = [r for r in p.rules if r.flags_only and type(r).prepare is not Rule.prepare]  # (TM701)
+    assert checks
+    for r in checks:
+        r.prepare = lambda words, pipeline, code=r.code: learned.append(code)
+    try:
+        q = Pipeline(rules=p.rules)
+        q.prepare(texts, flags=False)
+        assert learned == []
+        assert [q.mend(t) for t in texts] == [w.text for w in want]
+        q.prepare(texts)
+        assert sorted(learned) == sorted(r.code for r in checks)
+    finally:
+        for r in checks:
+            del r.prepare
 
 
 # -- cheap gates of TM300 and TM501 (issue 6): each must find exactly what the plain scan does

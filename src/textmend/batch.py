@@ -210,7 +210,7 @@ def _run_chunk(texts: list[Any], explain: bool, shared: Sequence[dict] = ()
     for learned in shared:
         p.absorb_learned(learned)
     try:
-        p.prepare(texts)
+        p.prepare(texts, flags=explain)
     except Exception as exc:  # noqa: BLE001 - handed back to the caller
         return [], exc, p.take_learned()
     done, exc = explain_chunk(p, texts, flags=explain)
@@ -282,7 +282,7 @@ def _serial(it: Iterator[Any], p: Pipeline, explain: bool, chunksize: int = DEFA
                     break
         except Exception as exc:  # noqa: BLE001 - raised below, in its place
             error = exc
-        p.prepare(chunk)
+        p.prepare(chunk, flags=explain)
         done, failed = explain_chunk(p, chunk, flags=explain)
         for r in done:
             yield r if explain else r.text

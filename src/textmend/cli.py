@@ -362,12 +362,13 @@ def _run_batch(units: list[tuple]) -> list[UnitResult]:
     known = None
     if not err:  # what the rules learn per word, learned for the whole batch at once
         works = [_work_text(u[1]) for u in units if u[0] != "jsonl"]
+        spec = _WORKER["spec"]
+        details = bool(spec["records"] or spec["stats"])  # (the rules that only flag are for them)
         try:
-            _WORKER["pipeline"].prepare(works)
+            _WORKER["pipeline"].prepare(works, flags=details)
         except Exception:  # noqa: BLE001 - only speed is at stake; mending reports errors
             pass
-        spec = _WORKER["spec"]
-        known = _explained_all(_WORKER["pipeline"], works, bool(spec["records"] or spec["stats"]))
+        known = _explained_all(_WORKER["pipeline"], works, details)
     k = 0
     for unit in units:
         if err:
@@ -692,7 +693,7 @@ def _mend_jsonl_unit(unit: tuple) -> UnitResult:
     changed = False
     parsed = _parsed_lines(text)
     values = list(_field_texts(parsed, fields))  # (the strings mended below, in order)
-    pipeline.prepare(values)
+    pipeline.prepare(values, flags=bool(details))
     known = _explained_all(pipeline, values, bool(details))
     k = 0
     for i, (raw, body, obj) in enumerate(parsed):

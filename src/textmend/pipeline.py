@@ -341,13 +341,14 @@ class Pipeline:
             self._lexicon = load_lexicon(self._lexicon_arg)
         return self._lexicon
 
-    def prepare(self, texts: Iterable[Any]) -> None:
+    def prepare(self, texts: Iterable[Any], *, flags: bool = True) -> None:
         """Get ready to mend these texts (next, in any order): what the rules learn per word
         (the name rules' verdicts on capitalised words, which take fuzzy look-ups) is learned
         for all their words at once, which is several times faster than word by word as they
         come.  Results never depend on it; a batch runner calls it before each batch.  Items
-        that are not ``str`` are ignored; only the last call's texts are remembered."""
-        hooks = [r for r in self.rules if type(r).prepare is not Rule.prepare]
+        that are not ``str`` are ignored; only the last call's texts are remembered.
+        ``flags=False``: for runs without the rules that only flag (they learn nothing)."""
+        hooks = [r for r in self.rules if type(r).prepare is not Rule.prepare and (flags or not r.flags_only)]
         if not hooks:
             return
         from .evidence import cap_tokens
