@@ -169,6 +169,15 @@ def test_protected_spans_cover_the_reference(text):
         assert any(s <= m.start() and m.end() <= e for s, e in spans), (m.group(), spans)
 
 
+@given(st.one_of(st.lists(st.sampled_from(_PROTECT_TOKENS + ["K", "\u212a", "\u017f", "\u0131", "1"]),
+                          max_size=14).map("".join), any_text))
+def test_ending_scan_is_the_plain_pattern(text):
+    from textmend import protect
+
+    plain = re.compile(rf"\.(?:{protect._TLDS}|{protect._EXTS})\b", re.I)
+    assert [m.span() for m in protect._ENDING.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
 def test_protected_spans_examples():
     text = "see https://example.com/a.b or a.b@ex.org, #Tag, `x = 1`, <MER.N>, report.pdf, bbc.co.uk/news"
     assert [text[s:e] for s, e in protected_spans(text)] == [

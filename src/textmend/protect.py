@@ -138,7 +138,10 @@ def _kind_spans(text: str, kind: int, pattern: re.Pattern[str]) -> list[tuple[in
 
 
 # bare domains and file names, found from their ending (".com", ".pdf") backwards
-_ENDING = re.compile(rf"\.(?:{_TLDS}|{_EXTS})\b", re.I)
+# (the look-ahead: most full stops are followed by no letter, which then fails at once
+# instead of after a try of every alternative: ~4x faster over long texts; every
+# alternative, and every character it matches ignoring case, is a letter)
+_ENDING = re.compile(rf"\.(?=[^\W\d_])(?:{_TLDS}|{_EXTS})\b", re.I)
 _PATH = re.compile(r"/\S*")
 _NAME_BEFORE = re.compile(r"[\w-]+(?:\.[\w-]+)*\Z")
 _DOMAIN_ENDING = re.compile(rf"\.(?:{_TLDS})\b", re.I)
