@@ -261,3 +261,9 @@ def test_has_pair_from_tm102_is_the_plain_scan(text):
     assert encoding.has_pair(text, ctx) == want
     rule = encoding.WordMojibake()
     assert rule.find(text, ctx) == rule.find(text, Context(ENC, text))
+
+
+@given(st.one_of(any_text, st.text(alphabet=st.sampled_from([chr(c) for c in range(0x20)] + ["\x7f", "a", "é",
+                                                                                              "\ud800", "\u2019"]))))
+def test_ascii_control_check_is_the_fixers_pattern(text):
+    assert encoding._has_ascii_controls(text) == (encoding._ASCII_FIXER_RE.search(text) is not None)
