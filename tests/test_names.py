@@ -470,3 +470,10 @@ def test_one_scan_for_many_words_finds_what_a_scan_per_word_finds(text):
         _names.LONG_TEXT, _names.MANY_NEEDLES = old
     assert sorted(gate._surname_hits(surnames, text)) == plain
     assert fast == gate.worth_a_look(tokens, text)
+
+
+@given(st.text(alphabet="ab P", max_size=30), st.lists(st.text(alphabet="ab P", max_size=4), max_size=6))
+def test_doc_words_holds_is_in_text(text, needles):
+    doc = _evidence.DocWords(text)
+    for n in needles + needles:  # (asked twice: the remembered answer is the same)
+        assert doc.holds(n) == (n in text)

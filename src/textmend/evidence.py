@@ -236,13 +236,22 @@ class _WordSet:
     ones).  Membership of a few words is answered by searching the text for each (a C-level
     scan, remembered); the whole set is built only when many words are asked about."""
 
-    __slots__ = ("text", "_set", "_asked")
+    __slots__ = ("text", "_set", "_asked", "_held")
     BUILD_AFTER = 24  # distinct words looked up one by one before the set is built
 
     def __init__(self, text: str):
         self.text = text
         self._set: set[str] | None = None
         self._asked: dict[str, bool] = {}
+        self._held: dict[str, bool] = {}
+
+    def holds(self, s: str) -> bool:
+        """``s in self.text``, remembered: a rule that asks once per occurrence of a word
+        searches a long text once per string, not once per occurrence."""
+        got = self._held.get(s)
+        if got is None:
+            got = self._held[s] = s in self.text
+        return got
 
     def get(self) -> set[str]:
         if self._set is None:
@@ -300,6 +309,10 @@ class DocWords:
 
     def __contains__(self, word: str) -> bool:
         return word in self.extra or word in self.base
+
+    def holds(self, s: str) -> bool:
+        """``s in`` the document's text (remembered; see :meth:`_WordSet.holds`)."""
+        return self.base.holds(s)
 
 
 def doc_words(ctx, text: str) -> DocWords:

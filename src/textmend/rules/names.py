@@ -336,7 +336,7 @@ class Names(Rule):
             return None
         titled = _titled(text, s)
         neighbour = _entry_neighbour(text, s, e, entry, idx)
-        elsewhere = target.canonical in doc or entry.name in text
+        elsewhere = target.canonical in doc or doc.holds(entry.name)  # (doc: of this text)
         exact = score >= 100.0
         what = f"{word!r} sounds like {target.canonical!r} ({entry.kind})"
         if entry.kind in PLACE_KINDS and sporty(text, s):
