@@ -178,6 +178,14 @@ def test_ending_scan_is_the_plain_pattern(text):
     assert [m.span() for m in protect._ENDING.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
+@given(st.lists(st.sampled_from(["w", "W", "ww", "www", "WwW", ".", "a", "1", " ", "x.com", "\n"]), max_size=16)
+       .map("".join))
+def test_www_scan_is_the_plain_pattern(text):
+    from textmend import protect
+
+    assert protect._www(text) == [m.span() for m in protect._WWW.finditer(text)]
+
+
 def test_protected_spans_examples():
     text = "see https://example.com/a.b or a.b@ex.org, #Tag, `x = 1`, <MER.N>, report.pdf, bbc.co.uk/news"
     assert [text[s:e] for s, e in protected_spans(text)] == [
