@@ -362,8 +362,7 @@ def _run_batch(units: list[tuple]) -> list[UnitResult]:
     known = None
     if not err:  # what the rules learn per word, learned for the whole batch at once
         works = [_work_text(u[1]) for u in units if u[0] != "jsonl"]
-        spec = _WORKER["spec"]
-        details = bool(spec["records"] or spec["stats"])  # (the rules that only flag are for them)
+        details = _WORKER["spec"]["details"]
         try:
             _WORKER["pipeline"].prepare(works, flags=details)
         except Exception:  # noqa: BLE001 - only speed is at stake; mending reports errors
@@ -655,7 +654,7 @@ def _explained_all(pipeline: Any, texts: list[str], details: bool) -> list[Any] 
 def _mend_text_unit(unit: tuple, res: Any = None) -> UnitResult:
     _, text, line, offset, column, head_cut, tail_cut = unit
     spec = _WORKER["spec"]
-    details = spec["records"] or spec["stats"]
+    details = spec["details"]
     new, items = mend_text(_WORKER["pipeline"], text, head_cut=head_cut, tail_cut=tail_cut,
                            details=details, res=res)
     r = UnitResult()
@@ -685,7 +684,7 @@ def _mend_jsonl_unit(unit: tuple) -> UnitResult:
     spec = _WORKER["spec"]
     pipeline = _WORKER["pipeline"]
     fields = spec["fields"]
-    details = spec["records"] or spec["stats"]
+    details = spec["details"]
     out: list[str] = []
     r = UnitResult(messages=[])
     stats: Counter = Counter()
@@ -693,8 +692,8 @@ def _mend_jsonl_unit(unit: tuple) -> UnitResult:
     changed = False
     parsed = _parsed_lines(text)
     values = list(_field_texts(parsed, fields))  # (the strings mended below, in order)
-    pipeline.prepare(values, flags=bool(details))
-    known = _explained_all(pipeline, values, bool(details))
+    pipeline.prepare(values, flags=details)
+    known = _explained_all(pipeline, values, details)
     k = 0
     for i, (raw, body, obj) in enumerate(parsed):
         lineno = line0 + i
@@ -912,6 +911,9 @@ class Runner:
                      "explain": s.explain,
                      "stats": s.statistics, "diff": s.diff, "fields": list(s.fields),
                      "encoding": s.encoding, "errors": s.errors}
+        # the edits, flags and suggestions themselves are wanted (not the text alone): only
+        # then do the rules that only flag run (Rule.flags_only)
+        self.spec["details"] = bool(self.spec["records"] or self.spec["stats"])
         self.mode = ("check" if (s.check or s.diff) else "inplace" if s.in_place
                      else "output" if s.output else "stdout")
         self.slots: deque[_Slot] = deque()
@@ -1114,7 +1116,7 @@ class Runner:
                 p = get_pipeline(**self.spec["pipeline"])
                 text = next(_unit_texts(first[:1], self.spec["fields"]), None)
                 p.explain(text[:20000] if text else "Warm up: a two -day visit .The end.",
-                          flags=bool(self.spec["records"] or self.spec["stats"]))
+                          flags=self.spec["details"])
             except Exception:  # noqa: BLE001  (each worker reports it when it builds its own)
                 pass
             import gc

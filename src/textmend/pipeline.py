@@ -415,15 +415,14 @@ class Pipeline:
             runs.append(_Run(t, len(self.rules)))
         try:
             active = runs
-            filtering = bool(self._select or self._ignore)
             for _ in range(self.max_passes):
                 for run in active:
                     self._begin_pass(run)
-                for i, rule in enumerate(self.rules):
-                    if not flags and rule.flags_only:
+                for step in enumerate(self.rules):
+                    if not flags and step[1].flags_only:
                         continue
                     for run in active:
-                        self._step(i, rule, run.trace, run.ctx, run.flags, run.suggestions, run.seen, filtering)
+                        self._pass(run.trace, run.ctx, run.flags, run.suggestions, run.seen, only=step)
                 active = [run for run in active if run.trace.text != run.before]
                 if not active:
                     break
@@ -460,15 +459,16 @@ class Pipeline:
                       suggestions=suggestions, original=run.text)
 
     def _pass(self, trace: Trace, ctx: Context, flags: list[Flag], suggestions: list[Edit],
-              seen: list[tuple[str, Any] | None], flagging: bool = True) -> None:
+              seen: list[tuple[str, Any] | None], flagging: bool = True,
+              only: tuple[int, Rule] | None = None) -> None:
         """Run every rule once over the current text of ``trace`` (not those that only flag,
-        unless ``flagging``)."""
+        unless ``flagging``), or only rule ``i`` of ``only = (i, rule)`` (a step of
+        :meth:`explain_many`), and apply what each found."""
         filtering = bool(self._select or self._ignore)
-        # (the loop of _step written out: most rules find nothing in most texts, and a call
-        # per rule was 2.2 % of the instructions of mend() over news, callgrind 582 -> 569 M;
-        # one loop shared with explain_many through zip/repeat gave back most of it, 579 M)
+        # (the loop holds the step itself: most rules find nothing in most texts, and a call
+        # per rule was 2.2 % of the instructions of mend() over news, callgrind 582 -> 569 M)
         current = trace.text
-        for i, rule in enumerate(self.rules):
+        for i, rule in (enumerate(self.rules) if only is None else (only,)):
             if not flagging and rule.flags_only:
                 continue
             last = seen[i]
@@ -483,24 +483,6 @@ class Pipeline:
             if found:
                 self._apply(rule, found, trace, ctx, flags, suggestions, filtering)
                 current = trace.text
-
-    def _step(self, i: int, rule: Rule, trace: Trace, ctx: Context, flags: list[Flag],
-              suggestions: list[Edit], seen: list[tuple[str, Any] | None],
-              filtering: bool) -> None:
-        """Run rule ``i`` once over the current text of ``trace`` and apply what it found:
-        one step of :meth:`_pass` (which writes it out), for :meth:`explain_many`."""
-        current = trace.text
-        last = seen[i]
-        if last is not None and last[0] == current and rule.deterministic:
-            found = last[1]
-        else:
-            ctx.text = current
-            found = rule.find(current, ctx)
-            if found and not isinstance(found, (list, tuple)):
-                found = list(found)  # a generator: it can be read only once
-            seen[i] = (current, found)
-        if found:
-            self._apply(rule, found, trace, ctx, flags, suggestions, filtering)
 
     def _apply(self, rule: Rule, found: list | tuple, trace: Trace, ctx: Context, flags: list[Flag],
                suggestions: list[Edit], filtering: bool) -> None:
