@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textmend import Pipeline, apply_edits, protect
+from textmend import Edit, Pipeline, apply_edits, protect
 from textmend.protect import LanguageGuard, LineIndex, looks_foreign, protected_spans
 from textmend.rules import spacing
 
@@ -145,7 +145,7 @@ def test_spacing_contract_on_any_text(text):
 
 _OLD_PROTECTED = re.compile(  # the single-regex version, kept as the reference
     r"""
-      (?:\b(?:https?|ftp|file)://|\bwww\d?\.)[^\s<>"'`]+
+      (?:\b(?:https?|ftp|file)://|\b(?-i:www|WWW|Www)\d?\.)[^\s<>"'`]+
     | \b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b
     | (?<![\w@])@\w{1,30}
     | (?<![\w&#])\#\w+
@@ -178,7 +178,7 @@ def test_ending_scan_is_the_plain_pattern(text):
     assert [m.span() for m in protect._ENDING.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
-@given(st.lists(st.sampled_from(["w", "W", "ww", "www", "WwW", ".", "a", "1", " ", "x.com", "\n"]), max_size=16)
+@given(st.lists(st.sampled_from(["w", "W", "ww", "www", "WwW", "WWW", "Www", "wWw", ".", "a", "1", " ", "x.com", "\n"]), max_size=16)
        .map("".join))
 def test_www_scan_is_the_plain_pattern(text):
     from textmend import protect
@@ -206,6 +206,61 @@ def test_each_kind_of_protected_span_is_its_patterns_finditer(text):
     for kind, (needles, pattern) in enumerate(protect._KINDS):
         if any(n in text for n in needles):
             assert protect._kind_spans(text, kind, pattern) == [m.span() for m in pattern.finditer(text)]
+
+
+_CARRY_TOKENS = _KIND_TOKENS + [".com", ".pdf", "report", "\t", "\u00a0", ",", "  "]
+
+
+@st.composite
+def _edited(draw):
+    """A text of protected-span pieces and sorted, non-overlapping edits of it."""
+    text = "".join(draw(st.lists(st.sampled_from(_CARRY_TOKENS), max_size=40)))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
+    edits, last = [], -1
+    for a, b in zip(cuts[::2], cuts[1::2] + [None]):
+        b = a if b is None else b
+        if a <= last:
+            continue
+        rep = "".join(draw(st.lists(st.sampled_from(_CARRY_TOKENS), max_size=2)))
+        edits.append(Edit(a, b, rep, "TEST"))
+        last = b
+    return text, edits
+
+
+@given(_edited())
+def test_carried_protected_spans_are_those_of_the_edited_text(case):
+    text, edits = case
+    after = apply_edits(text, edits)
+    got = protect.carry_protected(text, protect.plain_spans(text), after, edits, most=1)
+    assert got == protect.plain_spans(after)
+    assert protect.with_code(after, got) == protected_spans(after)
+
+
+def test_carried_protected_spans_fall_back_where_they_cannot_carry():
+    long_run = "x" * 1000 + " www.y.com"
+    got = protect.carry_protected(long_run, protect.plain_spans(long_run), long_run[:500] + "z" + long_run[500:],
+                                  [Edit(500, 500, "z", "T")])
+    assert got is None  # no space within reach of the edit
+    prose = "plain words here. " * 100 + "see www.y.com"
+    after = "Plain" + prose[5:]
+    edit = [Edit(0, 5, "Plain", "T")]
+    assert protect.carry_protected(prose, protect.plain_spans(prose), after, edit) == protected_spans(after) != []
+    assert protect.carry_protected(prose, protect.plain_spans(prose), after, edit * 1, most=0) is None
+
+
+def test_a_context_carries_its_protected_spans_over_edits_code_and_all():
+    from textmend.rules.base import Context
+
+    text = ("``quoted'' www.a.com , `code here` and more " + "plain words " * 20) * 40
+    ctx = Context(None, text)
+    ctx.protected(text)
+    edits = [Edit(m.start(), m.start() + 1, "", "T") for m in re.finditer(" ,", text)]
+    assert len(edits) == 40
+    after = apply_edits(text, edits)
+    ctx.carry_protected(text, after, edits)
+    assert ctx._prot_text is after  # carried, not left for a new scan
+    assert ctx.protected(after) == protected_spans(after)
+    assert any(after[a:b].startswith("`") for a, b in ctx.protected(after))  # code among them
 
 
 def test_mail_spans_after_long_runs():

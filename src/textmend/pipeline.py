@@ -15,7 +15,6 @@ from dataclasses import replace
 from typing import Any
 
 from .edits import SAFE, UNSAFE, Edit, Flag, Result
-from .protect import protected_spans
 from .rules.base import Context, FunctionRule, Rule, matches_code
 
 
@@ -436,7 +435,7 @@ class Pipeline:
         run.before = run.trace.text
         last, ctx = run.ctx, Context(self, run.text)
         if last is not None:  # the protected spans of the text the last pass ended with
-            ctx._prot_text, ctx._prot = last._prot_text, last._prot
+            ctx._prot_text, ctx._prot, ctx._plain = last._prot_text, last._prot, last._plain
             tokens = last.cache.get("cap_tokens")
             if tokens is not None and tokens[0] is run.trace.text:  # and its capitalised tokens
                 ctx.cache["cap_tokens"] = tokens
@@ -523,10 +522,14 @@ class Pipeline:
                 suggestions.append(replace(e, start=a, end=b, original=text[a:b]))
         if apply_now:
             trace.apply(apply_now)
-            if trace.text is not current:  # the capitalised tokens follow the edits
+            after = trace.text
+            if after is not current:  # the capitalised tokens follow the edits
                 from .evidence import carry_cap_tokens
 
-                carry_cap_tokens(ctx, current, trace.text, apply_now)
+                carry_cap_tokens(ctx, current, after, apply_now)
+                # and so do the protected spans (a long text is not scanned again whole
+                # after every rule that edits it)
+                ctx.carry_protected(current, after, apply_now)
 
     def mend(self, text: str) -> str:
         """The mended text (:meth:`explain` without the rules that only flag)."""

@@ -25,7 +25,9 @@ _PLUS_ONE = (1).__add__
 _TLDS = "com|org|net|gov|edu|io|co|uk|de|fr|ru|cn|eu|info|int"
 _EXTS = "txt|md|py|js|html?|json|csv|pdf|docx?|xlsx?|png|jpe?g|gif|zip|exe"
 _URL = re.compile(r"\b(?:https?|ftp|file)://[^\s<>\"'`]+", re.I)
-_WWW = re.compile(r"\bwww\d?\.[^\s<>\"'`]+", re.I)
+# (written in lower case, capitals or with a capital W: the three spellings the gate of
+# protected_spans looks for, so that a stretch of text has the spans it has in any text)
+_WWW = re.compile(r"\b(?:www|WWW|Www)\d?\.[^\s<>\"'`]+")
 _MAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|(?<![\w@])@\w{1,30}")
 _HASHTAG = re.compile(r"(?<![\w&#])#\w+")
 _CODE = re.compile(r"```.*?```|`[^`\n]+`", re.S)
@@ -68,14 +70,13 @@ def _anchored(text: str, pattern: re.Pattern[str], needle: str, before: int, aft
 
 
 def _www(text: str) -> list[tuple[int, int]]:
-    """``_WWW.finditer`` spans: every match starts on a "www" in any case."""
+    """``_WWW.finditer`` spans: every match starts on "www", "WWW" or "Www"."""
     starts: set[int] = set()
-    for two in ("ww", "wW", "Ww", "WW"):
-        q = text.find(two)
+    for three in ("www", "WWW", "Www"):
+        q = text.find(three)
         while q >= 0:
-            if text[q + 2:q + 3] in ("w", "W"):
-                starts.add(q)
-            q = text.find(two, q + 1)
+            starts.add(q)
+            q = text.find(three, q + 1)
     if len(starts) * 64 > len(text):  # dense: one scan in C is cheaper
         return [m.span() for m in _WWW.finditer(text)]
     out: list[tuple[int, int]] = []
@@ -149,6 +150,12 @@ _DOMAIN_ENDING = re.compile(rf"\.(?:{_TLDS})\b", re.I)
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """Sorted, non-overlapping ``(start, end)`` spans of ``text`` to leave untouched."""
+    return with_code(text, plain_spans(text))
+
+
+def plain_spans(text: str) -> list[tuple[int, int]]:
+    """:func:`protected_spans` but for code: each lies inside one run of characters
+    between spaces and line breaks (what :func:`carry_protected` carries)."""
     spans: list[tuple[int, int]] = []
     # the needles of _KINDS, tested inline (most texts have none of them)
     if "://" in text:
@@ -159,8 +166,6 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
         spans.extend(_kind_spans(text, 2, _MAIL))
     if "#" in text:
         spans.extend(_kind_spans(text, 3, _HASHTAG))
-    if "`" in text:
-        spans.extend(_kind_spans(text, 4, _CODE))
     if "<" in text:
         spans.extend(_kind_spans(text, 5, _TAG))
     if "." in text:
@@ -178,8 +183,18 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
                 # a file name is one word and its extension: "report.pdf", not "a.b.pdf"
                 start = s - len(before.group().rsplit(".", 1)[-1])
             spans.append((start, end))
-    if not spans:
-        return []
+    return _merged(spans) if spans else spans
+
+
+def with_code(text: str, plain: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``plain`` (:func:`plain_spans` of ``text``) and the fenced and inline code of ``text``."""
+    if "`" not in text:
+        return plain
+    code = _kind_spans(text, 4, _CODE)
+    return _merged(plain + code) if code else plain
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans.sort()
     merged = [spans[0]]
     for s, e in spans[1:]:
@@ -189,6 +204,78 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+#: how far :func:`carry_protected` looks for a space or a line break around an edit
+_CARRY_REACH = 256
+
+
+def carry_protected(before: str, spans: list[tuple[int, int]], after: str, edits,
+                    most: float = 0.25) -> list[tuple[int, int]] | None:
+    """``plain_spans(after)``, from ``spans = plain_spans(before)`` and the ``edits``
+    (sorted, non-overlapping, offsets into ``before``) that made ``after``; or None, when
+    it cannot be carried (the caller then scans ``after`` whole).
+
+    Every kind of span but code lies inside one run of characters between spaces and line
+    breaks, and no pattern looks past the space or line break around it.  So only the runs
+    an edit touches can hold different spans: they are scanned again, each stretch of them
+    on its own, and the spans elsewhere are kept, shifted.  Linear in the edits, not in the
+    text, for long documents (add the code with :func:`with_code`).  None when there is a
+    long run without a space around an edit, or when the runs to scan again are more than
+    ``most`` of the text (one scan is cheaper).
+
+    >>> from textmend.edits import Edit
+    >>> before = "Poutine ,  see www.example.com , a.b@ex.org"
+    >>> after = "Poutine, see www.example.com, a.b@ex.org"
+    >>> edits = [Edit(7, 8, "", "TM201"), Edit(9, 10, "", "TM201"), Edit(30, 31, "", "TM201")]
+    >>> carry_protected(before, plain_spans(before), after, edits, most=1) == plain_spans(after)
+    True
+    """
+    n = len(before)
+    regions: list[list[int]] = []  # [lo, hi, growth] in ``before``, whole runs
+    rfind, find = before.rfind, before.find
+    for e in edits:
+        s, t = e.start, e.end
+        floor = max(0, s - _CARRY_REACH)
+        lo = max(rfind(" ", floor, s), rfind("\n", floor, s)) + 1
+        if lo == 0 and floor > 0:
+            return None  # a long run: let a scan of the whole text see it
+        ceil = min(n, t + _CARRY_REACH)
+        a, b = find(" ", t, ceil), find("\n", t, ceil)
+        hi = min(a, b) if a >= 0 and b >= 0 else max(a, b)
+        if hi < 0:
+            if ceil < n:
+                return None
+            hi = n
+        growth = len(e.replacement) - (t - s)
+        if regions and lo <= regions[-1][1]:
+            last = regions[-1]
+            last[1] = max(last[1], hi)
+            last[2] += growth
+        else:
+            regions.append([lo, hi, growth])
+    if sum(r[1] - r[0] for r in regions) > n * most:
+        return None
+    out: list[tuple[int, int]] = []
+    shift = 0
+    k = 0
+    nspans = len(spans)
+    for lo, hi, growth in regions:
+        while k < nspans and spans[k][1] <= lo:
+            a, b = spans[k]
+            out.append((a + shift, b + shift))
+            k += 1
+        while k < nspans and spans[k][0] < hi:
+            k += 1  # inside the region: found again below
+        a = lo + shift
+        b = hi + shift + growth
+        if a < b:
+            out.extend((s + a, e + a) for s, e in plain_spans(after[a:b]))
+        shift += growth
+    out.extend((a + shift, b + shift) for a, b in spans[k:])
+    if n + shift != len(after):
+        return None  # (not what these edits make)
+    return out
 
 
 def _word_char(c: str) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..edits import SAFE, Edit, Flag, Safety
-from ..protect import protected_spans
+from ..protect import carry_protected, plain_spans, with_code
 
 
 def matches_code(code: str, selector: str) -> bool:
@@ -27,7 +27,7 @@ def matches_code(code: str, selector: str) -> bool:
 class Context:
     """Per-document state shared by the rules of one pipeline run."""
 
-    __slots__ = ("pipeline", "original", "text", "cache", "_prot_text", "_prot")
+    __slots__ = ("pipeline", "original", "text", "cache", "_prot_text", "_prot", "_plain")
 
     def __init__(self, pipeline: Any, original: str):
         self.pipeline = pipeline
@@ -36,6 +36,7 @@ class Context:
         self.cache: dict[str, Any] = {}
         self._prot_text: str | None = None
         self._prot: list[tuple[int, int]] = []
+        self._plain: list[tuple[int, int]] = []  # _prot but for code (what edits carry)
 
     @property
     def lexicon(self):
@@ -50,9 +51,22 @@ class Context:
     def protected(self, text: str) -> list[tuple[int, int]]:
         """Spans of ``text`` no rule may touch (URLs, e-mail, handles, hashtags, code)."""
         if self._prot_text is not text:
-            self._prot = protected_spans(text)
+            self._plain = plain_spans(text)
+            self._prot = with_code(text, self._plain)
             self._prot_text = text
         return self._prot
+
+    def carry_protected(self, before: str, after: str, edits) -> None:
+        """``edits`` (sorted, non-overlapping, offsets into ``before``) made ``after``: when
+        the protected spans of ``before`` are known, work out those of ``after`` from them
+        and the stretches the edits touched (:func:`~textmend.protect.carry_protected`),
+        not from a scan of the whole text."""
+        if self._prot_text is before:
+            plain = carry_protected(before, self._plain, after, edits)
+            if plain is not None:
+                self._plain = plain
+                self._prot = with_code(after, plain)
+                self._prot_text = after
 
 
 class Rule:
