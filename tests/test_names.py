@@ -477,3 +477,47 @@ def test_doc_words_holds_is_in_text(text, needles):
     doc = _evidence.DocWords(text)
     for n in needles + needles:  # (asked twice: the remembered answer is the same)
         assert doc.holds(n) == (n in text)
+
+
+# -- the names rule scans again only when a judgement asked for the evidence found (issue 6)
+_RESCAN_SENTENCES = [
+    "Moscou is cold today.", "The talks in Moscou ended late.", "Poutine spoke first.",
+    "Later Poutine’s adviser spoke.", "Putin said so.", "Netanyahou arrived.",
+    "Israeli Prime Minister Benjamin Netanyahou spoke.", "Serbias President spoke.",
+    "Plain words here.", "Nichols said.", "Moscow is big.", "Allemagne won.", "Xi met him.",
+]
+
+
+def _always_rescan(doc, known) -> bool:
+    return True  # the plain loop: scan again whenever the last scan recorded evidence
+
+
+@pytest.mark.parametrize("text, skips", [
+    ("Moscou is cold today. The talks in Moscou ended late.", False),  # the first is settled later
+    ("Moscou is cold today. Later Poutine’s adviser spoke.", True),  # "Putin" settles no doubt
+])
+def test_a_scan_is_repeated_only_for_evidence_a_judgement_asked_for(text, skips, monkeypatch):
+    from textmend.rules import names
+
+    asked = []
+    real = names.Names._asked_for
+    monkeypatch.setattr(names.Names, "_asked_for", staticmethod(lambda d, k: asked.append(real(d, k)) or asked[-1]))
+    got = Pipeline(lexicon=TEST_LEXICON).explain(text)
+    assert asked[:1] == [not skips]
+    monkeypatch.setattr(names.Names, "_asked_for", staticmethod(_always_rescan))
+    assert Pipeline(lexicon=TEST_LEXICON).explain(text) == got
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_RESCAN_SENTENCES), min_size=1, max_size=8).map(" ".join))
+def test_skipping_a_settled_scan_changes_nothing(text):
+    from textmend.rules import names
+
+    got = Pipeline(lexicon=TEST_LEXICON).explain(text)
+    real = names.Names.__dict__["_asked_for"]
+    names.Names._asked_for = staticmethod(_always_rescan)
+    try:
+        want = Pipeline(lexicon=TEST_LEXICON).explain(text)
+    finally:
+        names.Names._asked_for = real
+    assert got == want

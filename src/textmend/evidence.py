@@ -299,6 +299,8 @@ class DocWords:
     def __init__(self, text: str, base: _WordSet | None = None):
         self.base = base if base is not None and base.text is text else _WordSet(text)
         self.extra: set[str] = set()
+        #: when a set: every word asked about and not found is recorded in it
+        self.missed: set[str] | None = None
 
     @property
     def words(self) -> set[str]:
@@ -308,7 +310,11 @@ class DocWords:
         self.extra.update(words)
 
     def __contains__(self, word: str) -> bool:
-        return word in self.extra or word in self.base
+        if word in self.extra or word in self.base:
+            return True
+        if self.missed is not None:
+            self.missed.add(word)
+        return False
 
     def holds(self, s: str) -> bool:
         """``s in`` the document's text (remembered; see :meth:`_WordSet.holds`)."""

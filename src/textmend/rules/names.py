@@ -105,20 +105,30 @@ class Names(Rule):
             doc = doc_words(ctx, text)
             found = [(s, e, w, candidates[w]) for s, e, w in occurrences(text, candidates, CAP_WORD)]
         caps = caps_lines(ctx, text)
-        known = len(doc.extra)
+        known = set(doc.extra)
+        doc.missed = set()
         edits = self._scan(text, found, lex, idx, caps, doc)
         for _ in range(3):  # evidence found further on may settle an earlier doubt
             if not any(e.safety == UNSAFE for e in edits):
                 break
-            if len(doc.extra) == known:
-                break  # the scan recorded no evidence (only adds): another would see the same
-            known = len(doc.extra)
+            if len(doc.extra) == len(known) or not self._asked_for(doc, known):
+                # the scan recorded no evidence (only adds), or none that a judgement asked
+                # for and missed: another scan would ask the same and get the same answers
+                break
+            known = set(doc.extra)
+            doc.missed = set()
             again = self._scan(text, found, lex, idx, caps, doc)
-            settled = again == edits and len(doc.extra) == known
+            settled = again == edits and len(doc.extra) == len(known)
             edits = again
             if settled:
                 break
         return edits
+
+    @staticmethod
+    def _asked_for(doc, known: set[str]) -> bool:
+        """Did a judgement of the last scan ask for a word (and miss it) that the scan then
+        recorded as evidence (``doc.extra`` less ``known``, what it held before)?"""
+        return not doc.missed.isdisjoint(doc.extra - known)
 
     @staticmethod
     def _candidates(lex, idx: NameIndex, doc):
