@@ -438,6 +438,25 @@ _NEEDLE_PIECES = (_MULTI[::7] + sorted({v.split()[0] for v in _MULTI})[::5]
 _needle_text = st.lists(st.sampled_from(_NEEDLE_PIECES), max_size=60).map(" ".join)
 
 
+@settings(max_examples=150)
+@given(_needle_text)
+def test_a_phrase_is_found_where_the_text_holds_it(text):
+    """``_has_phrase`` (the rests tried with ``str.startswith`` where the first word and a
+    space stand) says what a substring test of every multi-word variant says; those whose
+    second word is capitalised count only when that word is among the tokens."""
+    from textmend.lexicon.matching import name_index
+
+    gate = _names._gate(_BUILTIN, name_index(_BUILTIN))
+    tokens = _cap_tokens(None, text)
+    if tokens is None:
+        return
+    for w in {v.split(" ", 1)[0] for v in _MULTI} & (tokens | {"São", "Saint", "Kim"}):
+        rests = [v.split(" ", 1)[1] for v in _MULTI if v.split(" ", 1)[0] == w]
+        seconds = {_names._CAP_START.match(r).group() for r in rests if _names._CAP_START.match(r)}
+        allowed = [r for r in rests if not _names._CAP_START.match(r) or not tokens.isdisjoint(seconds)]
+        assert gate._has_phrase(w, tokens, text) == any(f"{w} {r}" in text for r in allowed), w
+
+
 @given(st.lists(st.sampled_from(["Kim ", "Moon ", "Xi ", "Ki", "m ", "Mo", "on ", "x"]), max_size=20).map("".join),
        st.sets(st.sampled_from(["Kim ", "Moon ", "Xi ", "Park "]), min_size=1))
 def test_needle_hits_are_every_occurrence_of_every_needle(text, needles):

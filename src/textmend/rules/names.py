@@ -582,8 +582,11 @@ class _Gate:
     #: costs more than its look-ups: ~10-30% less in all)
     PRIME_AT = 16
     #: ... once this many words were looked up one by one: the first batch imports numpy
-    #: (0.1-0.2 s), which only a long run wins back (a small file or a few texts never pay it)
-    PRIME_AFTER = 5000
+    #: (0.1-0.2 s), which only a long run wins back (a small file or a few texts never pay
+    #: it).  One by one, a word's look-ups cost ~0.25 ms: 500 of them are about the import
+    #: (pay the rent until it adds up to the price).  Measured on a cold run over BBC and
+    #: Reuters (14,000 documents; instructions): 5000 -> 500 is 10 % fewer in all
+    PRIME_AFTER = 500
     #: words learned and not yet taken by :meth:`take` (beyond this, nobody is taking them)
     FRESH_LIMIT = 50_000
 
@@ -675,21 +678,17 @@ class _Gate:
     def _with_phrase(self, words: set[str], tokens: set[str], text: str) -> set[str]:
         """The words of ``words`` (first words of multi-word variants) for which
         :meth:`_has_phrase` holds, found by one scan of ``text`` for all of them (for a long
-        text): each phrase pattern opens with its word and a space, and is tried (matched)
-        where that stands, instead of searched for through the whole text."""
-        patterns = {w: self._phrase_patterns(w) for w in words}
-        other_kind = 3 if text.isascii() else 2  # (as in _has_phrase)
+        text): the rests of each word's phrases are tried where that word and a space stand,
+        instead of searched for through the whole text.  Words none of whose phrases can be
+        here are not looked for."""
+        ascii_text = text.isascii()
+        rests = {w: r for w in words if (r := self._rests_here(w, tokens, ascii_text))}
         got: set[str] = set()
-        for i, needle in needle_hits(text, [w + " " for w in words]):
+        for i, needle in needle_hits(text, [w + " " for w in rests]):
             w = needle[:-1]
-            if w in got:
-                continue
-            pats = patterns[w]
-            capital, other = pats[1], pats[other_kind]
-            if ((capital is not None and not tokens.isdisjoint(pats[0]) and capital.match(text, i))
-                    or (other is not None and other.match(text, i))):
+            if w not in got and text.startswith(rests[w], i + len(needle)):
                 got.add(w)
-                if len(got) == len(words):
+                if len(got) == len(rests):
                     break
         return got
 
@@ -760,18 +759,35 @@ class _Gate:
     def _has_phrase(self, w: str, tokens: set[str], text: str) -> bool:
         """Does ``text`` contain a multi-word variant that opens with ``w``?  Phrases whose
         second word is capitalised need that word among ``tokens`` first (a set look-up)."""
-        seconds, capital_pattern, other_pattern, ascii_pattern = self._phrase_patterns(w)
-        if capital_pattern is not None and not tokens.isdisjoint(seconds) and capital_pattern.search(text):
-            return True
-        if text.isascii():  # (O(1)) the phrases with other characters cannot be in it
-            other_pattern = ascii_pattern
-        return other_pattern is not None and other_pattern.search(text) is not None
+        rests = self._rests_here(w, tokens, text.isascii())
+        if not rests:
+            return False
+        prefix = w + " "
+        n = len(prefix)
+        i = text.find(prefix)
+        while i >= 0:
+            if text.startswith(rests, i + n):
+                return True
+            i = text.find(prefix, i + 1)
+        return False
 
-    def _phrase_patterns(self, w: str):
+    def _rests_here(self, w: str, tokens: set[str], ascii_text: bool) -> tuple[str, ...]:
+        """What may follow ``w`` and a space to make a multi-word variant here: the rests
+        that go on with a capitalised word (when one of those words is among ``tokens``)
+        and the others (only those in ASCII, for an ASCII text)."""
+        seconds, capital, other, ascii_other = self._phrase_rests(w)
+        if ascii_text:  # the phrases with other characters cannot be in it
+            other = ascii_other
+        if capital and not tokens.isdisjoint(seconds):
+            return capital + other
+        return other
+
+    def _phrase_rests(self, w: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """``(seconds, capital, other, ascii)`` for the multi-word variants that open with
-        ``w``: the capitalised second words, and patterns (each opening with ``w`` and a
-        space) for the phrases that go on with a capitalised word, the others, and those of
-        the others in ASCII (None where there is none)."""
+        ``w``: the capitalised second words, and the rests of the phrases (after ``w`` and a
+        space) that go on with a capitalised word, the others, and those of the others in
+        ASCII.  Tried with ``str.startswith`` where ``w`` and a space stand (no pattern to
+        compile: a cold run met ~400 such words, ~0.1 s of compiling)."""
         got = self._phrases.get(w)
         if got is None:
             capital, other = {}, []
@@ -788,15 +804,10 @@ class _Gate:
                     capital.setdefault(second.group(), []).append(rest)
                 else:
                     other.append(rest)
-
-            def pattern(rests):
-                rests = sorted(set(rests), key=len, reverse=True)
-                return _re.compile(_re.escape(w + " ") + "(?:" + "|".join(map(_re.escape, rests)) + ")")
-
-            ascii_other = [r for r in other if r.isascii()]
-            got = self._phrases[w] = (frozenset(capital), pattern([r for rs in capital.values() for r in rs]) if capital else None,
-                                      pattern(other) if other else None,
-                                      pattern(ascii_other) if ascii_other else None)
+            capital_rests = tuple(sorted({r for rs in capital.values() for r in rs}))
+            other_rests = tuple(sorted(set(other)))
+            got = self._phrases[w] = (frozenset(capital), capital_rests, other_rests,
+                                      tuple(r for r in other_rests if r.isascii()))
         return got
 
 
