@@ -467,28 +467,33 @@ def test_needle_hits_are_every_occurrence_of_every_needle(text, needles):
 @settings(max_examples=150)
 @given(_needle_text)
 def test_one_scan_for_many_words_finds_what_a_scan_per_word_finds(text):
-    """The names gate on a long text (one scan for the phrases' first words, one for the
-    surnames written first) answers as on a short one (a scan per word)."""
+    """The names gate on a long text (one scan for the phrases' first words, the surnames
+    written first and every word that may become a candidate) answers as on a short one (a
+    scan per word), and finds the same occurrences of the candidates."""
     from textmend.lexicon.matching import name_index
 
     gate = _names._gate(_BUILTIN, name_index(_BUILTIN))
     tokens = _cap_tokens(None, text)
     if tokens is None:
         return
-    gate.worth_a_look(tokens, text)  # (learns the words)
+    slow = gate.worth_a_look(tokens, text)  # (and learns the words)
     multi = tokens & gate.multi_set
-    assert gate._with_phrase(multi, tokens, text) == {w for w in multi if gate._has_phrase(w, tokens, text)}
     surnames = (tokens | {"Kim Jong"}) & (gate.surname_first | {"Kim Jong"})
     plain = sorted((i, n + " ") for n in surnames for i in range(len(text)) if text.startswith(n + " ", i))
-    old = _names.LONG_TEXT, _names.MANY_NEEDLES
+    assert sorted(gate._surname_hits(surnames, text)) == plain
+    with_phrase, hits = gate._scan_long(tokens, multi, surnames, text)
+    assert with_phrase == {w for w in multi if gate._has_phrase(w, tokens, text)}
+    assert sorted(hits) == plain
+    old = _names.LONG_TEXT
     try:
-        _names.LONG_TEXT, _names.MANY_NEEDLES = 0, 0  # every text takes the one-scan path
-        assert sorted(gate._surname_hits(surnames, text)) == plain
+        _names.LONG_TEXT = 0  # every text takes the one-scan path
         fast = gate.worth_a_look(tokens, text)
     finally:
-        _names.LONG_TEXT, _names.MANY_NEEDLES = old
-    assert sorted(gate._surname_hits(surnames, text)) == plain
-    assert fast == gate.worth_a_look(tokens, text)
+        _names.LONG_TEXT = old
+    assert fast == slow
+    assert gate._long is not None and gate._long[1].issuperset(fast)  # (the scan is used)
+    assert gate.occurrences(text, fast) == _evidence.occurrences(text, fast, _evidence.CAP_WORD)
+    assert gate._long is None  # (and let go of)
 
 
 @given(st.text(alphabet="ab P", max_size=30), st.lists(st.text(alphabet="ab P", max_size=4), max_size=6))

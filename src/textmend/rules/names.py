@@ -36,7 +36,7 @@ from functools import lru_cache
 import ftfy.bad_codecs  # noqa: F401  (registers the sloppy-windows-1252 codec)
 
 from ..edits import SAFE, UNSAFE, Edit
-from ..evidence import (caps_lines, cap_tokens, doc_words, english_here, occurrences, needle_hits, LONG_TEXT, MANY_NEEDLES, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
+from ..evidence import (caps_lines, cap_tokens, doc_words, english_here, occurrences, needle_hits, LONG_TEXT, CAP_WORD, FUNCTION_WORDS, MONTHS_DAYS, TITLES, CapsLines, DocWords, is_english_word,
                         next_word, prev_word, sentence_initial, sporty)
 from ..lexicon import Entry, drop_non_ascii, strip_accents
 from ..lexicon.matching import NameIndex, name_index, skeleton
@@ -99,11 +99,14 @@ class Names(Rule):
                 return []
             found = [(m.start(), m.end(), m.group(), ALL) for m in CAP_WORD.finditer(text) if m.group() in candidates]
         else:
-            candidates = _gate(lex, idx).worth_a_look(tokens, text)
+            gate = _gate(lex, idx)
+            candidates = gate.worth_a_look(tokens, text)
             if not candidates:
+                gate._long = None
                 return []
             doc = doc_words(ctx, text)
-            found = [(s, e, w, candidates[w]) for s, e, w in occurrences(text, candidates, CAP_WORD)]
+            found = [(s, e, w, candidates[w]) for s, e, w in (
+                gate.occurrences(text, candidates) if gate._long is not None else occurrences(text, candidates, CAP_WORD))]
         caps = caps_lines(ctx, text)
         known = set(doc.extra)
         doc.missed = set()
@@ -569,6 +572,8 @@ class _Gate:
         self.surname_first = {w for w in idx.surname_first if w[:1].isupper()}
         self.surname_first_other = [w for w in idx.surname_first if not w[:1].isupper()]
         self._phrases: dict[str, object] = {}
+        #: (text, words, hits) of the last :meth:`_scan_long`, for :meth:`occurrences`
+        self._long: tuple[str, frozenset[str], list[tuple[int, str]]] | None = None
         self._rests: dict[str, list[str]] | None = None
         self.seen_set: set[str] = set()
         self.fresh: list[str] = []  # words learned since the last take()
@@ -639,19 +644,23 @@ class _Gate:
                     w in self.dropped_near and tokens.isdisjoint(self.dropped_near[w]))):
                 found[w] = paths  # (a word that opens a phrase: the phrase decides below)
         multi = tokens & self.multi_set
-        if multi:
-            long_text = len(text) >= LONG_TEXT and len(multi) >= MANY_NEEDLES
-            with_phrase = self._with_phrase(multi, tokens, text) if long_text else None
-            for w in multi:
-                if w not in found and (w in with_phrase if long_text else self._has_phrase(w, tokens, text)):
-                    found[w] = self.multi[w]
         surnames = tokens & self.surname_first
         if self.surname_first_other:
             surnames |= {w for w in self.surname_first_other if w in text}
+        if len(text) >= LONG_TEXT:  # one scan for the phrases, the surnames and the words
+            with_phrase, surname_hits = self._scan_long(tokens, multi, surnames, text)
+            for w in with_phrase:
+                if w not in found:
+                    found[w] = self.multi[w]  # a word that opens a phrase here
+        else:
+            for w in multi:
+                if w not in found and self._has_phrase(w, tokens, text):
+                    found[w] = self.multi[w]
+            surname_hits = self._surname_hits(surnames, text) if surnames else ()
         if surnames:
             # "Kim Jong-oun": a given name right after a surname written first
             seen = self.seen
-            for i, needle in self._surname_hits(surnames, text):
+            for i, needle in surname_hits:
                 m = CAP_WORD.match(text, i + len(needle))
                 if m is not None and seen.get(m.group(), (0, 0))[0]:
                     found[m.group()] = found.get(m.group(), 0) | GIVEN_AFTER
@@ -660,37 +669,58 @@ class _Gate:
     @staticmethod
     def _surname_hits(surnames, text: str):
         """``(start, name + " ")`` for every place where one of ``surnames`` stands before a
-        space: a ``str.find`` scan per name, or one scan for all of them (names without a
-        space) when there are many in a long text."""
-        single = [n + " " for n in surnames if n and " " not in n]
-        if len(text) >= LONG_TEXT and len(single) >= MANY_NEEDLES:
-            yield from needle_hits(text, single)
-            names = [n for n in surnames if not n or " " in n]
-        else:
-            names = surnames
-        for name in names:
+        space (a ``str.find`` scan per name)."""
+        for name in surnames:
             needle = name + " "
             i = text.find(needle)
             while i >= 0:
                 yield i, needle
                 i = text.find(needle, i + 1)
 
-    def _with_phrase(self, words: set[str], tokens: set[str], text: str) -> set[str]:
-        """The words of ``words`` (first words of multi-word variants) for which
-        :meth:`_has_phrase` holds, found by one scan of ``text`` for all of them (for a long
-        text): the rests of each word's phrases are tried where that word and a space stand,
-        instead of searched for through the whole text.  Words none of whose phrases can be
-        here are not looked for."""
+    def _scan_long(self, tokens: set[str], multi: set[str], surnames: set[str],
+                   text: str) -> tuple[set[str], list[tuple[int, str]]]:
+        """For a long text, what :meth:`worth_a_look` asks of it, from one scan
+        (:func:`~textmend.evidence.needle_hits`) for all of: the first words of multi-word
+        variants whose phrases may be here, the surnames written first, and every word that
+        may become a candidate (so that :meth:`occurrences` needs no other scan).  Returns
+        the words whose phrases are here (as :meth:`_has_phrase` says) and the places of
+        the surnames before a space (as :meth:`_surname_hits` gives them).
+
+        At each place the scan reports the longest word that starts there.  Each word is a
+        whole capitalised token without a space, so where a word and a space stand, that word
+        is the longest, and where a word is the token there, it is too."""
         ascii_text = text.isascii()
-        rests = {w: r for w in words if (r := self._rests_here(w, tokens, ascii_text))}
-        got: set[str] = set()
-        for i, needle in needle_hits(text, [w + " " for w in rests]):
-            w = needle[:-1]
-            if w not in got and text.startswith(rests[w], i + len(needle)):
-                got.add(w)
-                if len(got) == len(rests):
-                    break
-        return got
+        rests = {w: r for w in multi if (r := self._rests_here(w, tokens, ascii_text))}
+        single = {n for n in surnames if n and " " not in n}
+        words = (tokens & self.always_set) | multi | single
+        if surnames:  # (a word after one may be any word with a verdict)
+            words |= tokens & self.weak_set
+        hits = list(needle_hits(text, words))
+        self._long = (text, frozenset(words), hits)
+        with_phrase: set[str] = set()
+        surname_hits: list[tuple[int, str]] = []
+        for i, w in hits:
+            j = i + len(w)
+            if text[j:j + 1] != " ":
+                continue  # both a phrase and a surname go on with a space
+            r = rests.get(w)
+            if r is not None and w not in with_phrase and text.startswith(r, j + 1):
+                with_phrase.add(w)
+            if w in single:
+                surname_hits.append((i, w + " "))
+        surname_hits.extend(self._surname_hits([n for n in surnames if n not in single], text))
+        return with_phrase, surname_hits
+
+    def occurrences(self, text: str, words) -> list[tuple[int, int, str]]:
+        """:func:`~textmend.evidence.occurrences` of ``words`` as :data:`CAP_WORD` matches,
+        taken from the scan of :meth:`_scan_long` when it was of this text and looked for
+        all of them; it is let go of then (it holds the text)."""
+        long, self._long = self._long, None
+        if long is None or long[0] is not text or not long[1].issuperset(words):
+            return occurrences(text, words, CAP_WORD)
+        match = CAP_WORD.match
+        return [(i, i + len(w), w) for i, w in long[2]
+                if w in words and (m := match(text, i)) is not None and m.end() == i + len(w)]
 
     def _learn(self, words) -> None:
         self._make_room()
