@@ -681,8 +681,9 @@ class _Gate:
                    text: str) -> tuple[set[str], list[tuple[int, str]]]:
         """For a long text, what :meth:`worth_a_look` asks of it, from one scan
         (:func:`~textmend.evidence.needle_hits`) for all of: the first words of multi-word
-        variants whose phrases may be here, the surnames written first, and every word that
-        may become a candidate (so that :meth:`occurrences` needs no other scan).  Returns
+        variants whose phrases may be here, the surnames written first, and the words that
+        may become candidates (all but the given names after such a surname, which
+        :meth:`occurrences` looks for on their own).  Returns
         the words whose phrases are here (as :meth:`_has_phrase` says) and the places of
         the surnames before a space (as :meth:`_surname_hits` gives them).
 
@@ -693,8 +694,6 @@ class _Gate:
         rests = {w: r for w in multi if (r := self._rests_here(w, tokens, ascii_text))}
         single = {n for n in surnames if n and " " not in n}
         words = (tokens & self.always_set) | multi | single
-        if surnames:  # (a word after one may be any word with a verdict)
-            words |= tokens & self.weak_set
         hits = list(needle_hits(text, words))
         self._long = (text, frozenset(words), hits)
         with_phrase: set[str] = set()
@@ -713,14 +712,20 @@ class _Gate:
 
     def occurrences(self, text: str, words) -> list[tuple[int, int, str]]:
         """:func:`~textmend.evidence.occurrences` of ``words`` as :data:`CAP_WORD` matches,
-        taken from the scan of :meth:`_scan_long` when it was of this text and looked for
-        all of them; it is let go of then (it holds the text)."""
+        taken from the scan of :meth:`_scan_long` when it was of this text (those of words
+        it did not look for, as a given name after a surname may be, found on their own);
+        the scan is let go of then (it holds the text)."""
         long, self._long = self._long, None
-        if long is None or long[0] is not text or not long[1].issuperset(words):
+        if long is None or long[0] is not text:
             return occurrences(text, words, CAP_WORD)
         match = CAP_WORD.match
-        return [(i, i + len(w), w) for i, w in long[2]
-                if w in words and (m := match(text, i)) is not None and m.end() == i + len(w)]
+        found = [(i, i + len(w), w) for i, w in long[2]
+                 if w in words and (m := match(text, i)) is not None and m.end() == i + len(w)]
+        others = [w for w in words if w not in long[1]]
+        if others:
+            found += occurrences(text, others, CAP_WORD)
+            found.sort()
+        return found
 
     def _learn(self, words) -> None:
         self._make_room()
