@@ -325,3 +325,39 @@ def test_explain_many_raises_the_error_of_the_first_text_that_raises():
     with pytest.raises(TypeError):
         p.explain_many(["fine", b"bytes"])
     assert [r.text for r in p.explain_many(["a", "b"])] == ["a", "b"]
+
+
+def test_a_long_document_takes_the_long_paths_with_the_same_result(monkeypatch):
+    """A document longer than ``LONG_TEXT`` (the regression cases, and the dev cases' damaged
+    articles when ``../shared`` is here, over and over) goes through the long-text paths (the
+    names gate's one scan, protected spans carried across edits): the same result as with
+    those paths off, within the contract."""
+    import json
+    from pathlib import Path
+
+    from textmend import protect
+    from textmend.rules import base, names
+
+    from .conftest import SHARED
+    from .properties import check_contract
+
+    cases = Path(__file__).parent / "cases"
+    pieces = [c["original"] for f in sorted(cases.glob("*.json")) for c in json.loads(f.read_text("utf-8"))]
+    # an edit right next to a URL (TM202), and a name inside the URL the names rule must not touch
+    pieces.append("Talks in Moscou went on; see www.example.com/Moscou.html , the ministry said.")
+    dev = SHARED / "eval" / "dev" / "cases.jsonl"
+    if dev.exists():
+        pieces += [json.loads(line)["damaged"] for line in dev.open(encoding="utf-8")]
+    text = "\n\n".join(pieces)
+    text = "\n\n".join([text] * (1 + 150_000 // len(text)))
+    assert len(text) > names.LONG_TEXT
+    p = Pipeline()
+    carried = []
+    real = protect.carry_protected
+    monkeypatch.setattr(base, "carry_protected", lambda *a, **k: carried.append(1) or real(*a, **k))
+    long_way = p.explain(text)
+    assert carried  # (the spans were carried)
+    check_contract(p, text)
+    monkeypatch.setattr(names, "LONG_TEXT", len(text) + 1)
+    monkeypatch.setattr(base, "carry_protected", lambda *a, **k: None)
+    assert Pipeline().explain(text) == long_way
