@@ -66,12 +66,14 @@ def _real_word(w: str) -> bool:
     return is_english_word(w)
 
 
-def synthetic_entries(n: int, seed: int = 20240611, taken: set[str] | None = None) -> list[Entry]:
+def synthetic_entries(n: int, seed: int = 20240611, taken: set[str] | None = None,
+                      words: set[str] | None = None) -> list[Entry]:
     """``n`` made-up entries with variants, the same for the same ``n`` and ``seed``.
 
     A variant that happens to be a real word or name (a lossy ``Maryá`` → ``Mary``) would
     make the big lexicon *change* real text, so variants shorter than 6 letters, English
-    words and names already in ``taken`` are dropped."""
+    words, names already in ``taken`` and variants with a word of ``words`` (the words of
+    the measured documents: a made-up ``Bruvik`` met a real one in the news) are dropped."""
     rng = random.Random(seed)
     kinds = [k for k, w in KIND_MIX for _ in range(w)]
     seen: set[str] = set(taken or ())
@@ -100,12 +102,14 @@ def synthetic_entries(n: int, seed: int = 20240611, taken: set[str] | None = Non
         seen.add(name)
         variants = tuple(dict.fromkeys(
             v for v in rng.sample(pool, rng.randint(2, min(4, len(pool))))
-            if v != name and len(v) >= 6 and v not in seen and not any(_real_word(t) for t in v.split())))
+            if v != name and len(v) >= 6 and v not in seen
+            and not any(_real_word(t) or t in (words or ()) for t in v.split())))
         out.append(Entry(name, kind, variants=variants, **extra))
     return out
 
 
-def lexicons(factor: float = 10.0, minimum: int = 1000) -> tuple[Lexicon | None, Lexicon, int]:
+def lexicons(factor: float = 10.0, minimum: int = 1000,
+             words: set[str] | None = None) -> tuple[Lexicon | None, Lexicon, int]:
     """``(base_extra, big_extra, builtin_size)``: the extra entries the baseline and the
     big pipeline add to the built-in lexicon.
 
@@ -113,12 +117,13 @@ def lexicons(factor: float = 10.0, minimum: int = 1000) -> tuple[Lexicon | None,
     ``minimum`` entries; a smaller one (or none: the data is not built yet) is padded with
     made-up entries up to ``minimum``, since an empty lexicon switches the name rules off
     and would make any lexicon look slow.  The big one has ``factor`` times the baseline's
-    entries; both share the same made-up prefix (same seed)."""
+    entries; both share the same made-up prefix (same seed).  No variant holds a word of
+    ``words``."""
     builtin = load_lexicon()
     n = len(builtin)
     base_n = max(n, minimum)
     taken = {e.name for e in builtin.entries}
-    synth = synthetic_entries(int(factor * base_n) - n, taken=taken)
+    synth = synthetic_entries(int(factor * base_n) - n, taken=taken, words=words)
     base_extra = Lexicon(synth[:base_n - n]) if base_n > n else None
     return base_extra, Lexicon(synth), n
 
@@ -141,7 +146,10 @@ def scaling(docs: Sequence[str], reps: int = 5, factor: float = 10.0, budget: fl
     import profile_rules
     from profile_rules import clone_pipeline
 
-    base_extra, big_extra, n_builtin = lexicons(factor)
+    docs = list(docs)
+    # (no made-up variant may be a word of these documents: it would change them)
+    words = {w.strip(".,;:!?\"'()’”“") for d in docs for w in d.split()}
+    base_extra, big_extra, n_builtin = lexicons(factor, words=words)
     base = textmend.get_pipeline()
     small_p = clone_pipeline(base, [_fresh(r) for r in base.rules], lexicon=base_extra)
     big_p = clone_pipeline(base, [_fresh(r) for r in base.rules], lexicon=big_extra)
@@ -156,8 +164,14 @@ def scaling(docs: Sequence[str], reps: int = 5, factor: float = 10.0, budget: fl
         p.mend("warm up: a two -day visit .Then President Kavoreni met Ms Tolvan in Brastok.")
         if p is big_p:
             big_first = profile_rules.timer() - t
-    docs = list(docs)
     nb = sum(len(d.encode("utf-8")) for d in docs)
+    # one pass over the documents first, untimed: each pipeline learns its verdicts on their
+    # words (a first pass costs several times a warm one, more so with the larger lexicon's
+    # look-ups), so that the runs compare steady-state throughput, as the other sections do,
+    # and the probe below does not take a cold pass for the cost of a warm one
+    for p in (small_p, big_p):
+        for d in docs:
+            p.mend(d)
     if budget is not None:  # one probe pass each over a small stride sample
         k = max(1, round(nb / 100_000))
         sample = docs[::k]
