@@ -249,18 +249,23 @@ def test_carried_protected_spans_fall_back_where_they_cannot_carry():
 
 
 def test_a_context_carries_its_protected_spans_over_edits_code_and_all():
-    from textmend.rules.base import Context
+    from textmend.rules.base import CARRY_FROM, Context
 
-    text = ("``quoted'' www.a.com , `code here` and more " + "plain words " * 20) * 40
+    text = ("``quoted'' www.a.com , `code here` and more " + "plain words " * 20) * 80
+    assert len(text) >= CARRY_FROM
     ctx = Context(None, text)
     ctx.protected(text)
     edits = [Edit(m.start(), m.start() + 1, "", "T") for m in re.finditer(" ,", text)]
-    assert len(edits) == 40
+    assert len(edits) == 80
     after = apply_edits(text, edits)
     ctx.carry_protected(text, after, edits)
     assert ctx._prot_text is after  # carried, not left for a new scan
     assert ctx.protected(after) == protected_spans(after)
     assert any(after[a:b].startswith("`") for a, b in ctx.protected(after))  # code among them
+    short = Context(None, "a , www.b.com")
+    short.protected(short.text)
+    short.carry_protected(short.text, "a, www.b.com", [Edit(1, 2, "", "T")])
+    assert short._prot_text == "a , www.b.com"  # a short text: scanned again when asked
 
 
 def test_mail_spans_after_long_runs():
