@@ -218,7 +218,7 @@ class FakePipeline:
     """Deletes every space before a newline or the end, and every U+DC80..DCFF character:
     what a careless rule might do."""
 
-    def explain(self, text):
+    def explain(self, text, flags=True):
         import re
 
         from textmend.edits import Result, apply_edits

@@ -502,10 +502,7 @@ def mend_text(pipeline: Any, text: str, *, head_cut: bool = False, tail_cut: boo
     work = _work_text(text)
     crlf = work is not text
     if res is None:  # (the rules that only flag matter to the details alone)
-        from .pipeline import Pipeline
-
-        res = (pipeline.explain(work, flags=False) if not details and isinstance(pipeline, Pipeline)
-               else pipeline.explain(work))
+        res = pipeline.explain(work, flags=details)
     kept = _guard(work, res.edits, head_cut, tail_cut)
     new = res.text if kept is res.edits else apply_edits(work, kept)
     if crlf:

@@ -435,7 +435,7 @@ class Pipeline:
         run.before = run.trace.text
         last, ctx = run.ctx, Context(self, run.text)
         if last is not None:  # the protected spans of the text the last pass ended with
-            ctx._prot_text, ctx._prot, ctx._plain = last._prot_text, last._prot, last._plain
+            ctx.keep_protected(last)
             tokens = last.cache.get("cap_tokens")
             if tokens is not None and tokens[0] is run.trace.text:  # and its capitalised tokens
                 ctx.cache["cap_tokens"] = tokens

@@ -63,6 +63,10 @@ class Context:
             self._prot_text = text
         return self._prot
 
+    def keep_protected(self, last: Context) -> None:
+        """Take over the protected spans ``last`` worked out (for the text it ended with)."""
+        self._prot_text, self._prot, self._plain = last._prot_text, last._prot, last._plain
+
     def carry_protected(self, before: str, after: str, edits) -> None:
         """``edits`` (sorted, non-overlapping, offsets into ``before``) made ``after``: when
         the protected spans of ``before`` are known, work out those of ``after`` from them

@@ -102,11 +102,10 @@ class Names(Rule):
             gate = _gate(lex, idx)
             candidates = gate.worth_a_look(tokens, text)
             if not candidates:
-                gate._long = None
+                gate._long = None  # (no occurrences asked for: let go of the text)
                 return []
             doc = doc_words(ctx, text)
-            found = [(s, e, w, candidates[w]) for s, e, w in (
-                gate.occurrences(text, candidates) if gate._long is not None else occurrences(text, candidates, CAP_WORD))]
+            found = [(s, e, w, candidates[w]) for s, e, w in gate.occurrences(text, candidates)]
         caps = caps_lines(ctx, text)
         known = set(doc.extra)
         doc.missed = set()
