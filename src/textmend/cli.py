@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import bisect
 import codecs
-import difflib
 import json
 import os
 import re
@@ -295,17 +294,24 @@ def _tune_malloc() -> None:
         pass
 
 
+#: what the read after a small file's expected end asks for (it nearly always finds the
+#: end): a buffer under glibc's mmap threshold (128 KiB, :func:`_mmap_large_buffers`)
+EOF_PROBE = 4096
+
+
 def _read_all(fd: int, size: int) -> bytes:
-    """Everything left to read from ``fd``, a file of about ``size`` bytes (the first read
-    asks for no more: a 1 MiB buffer per small file was an mmap, a page fault and an munmap)."""
+    """Everything left to read from ``fd``, a file of about ``size`` bytes.  No read asks
+    for much more than it should get: a 1 MiB buffer per small file is an mmap, a page
+    fault and an munmap (strace over 14,000 files: the read that finds the end of each
+    file had cost one of each, 28,000 system calls)."""
     parts = []
     want = size + 1
     while True:
         b = os.read(fd, want)
-        want = READ_SIZE
         if not b:
             return b"".join(parts) if len(parts) != 1 else parts[0]
         parts.append(b)
+        want = EOF_PROBE if len(b) < want else READ_SIZE  # (short: the end, most likely)
 
 
 def _widen_pipes(executor: Any) -> None:
@@ -581,6 +587,8 @@ def _hunks(old: str, new: str) -> list[tuple[int, int, int, int, str]]:
     """Unified-diff hunks ``(old_start, old_len, new_start, new_len, body)`` (0-based,
     relative to the block)."""
     a, b = _split_lines(old), _split_lines(new)
+    import difflib  # (only --diff needs it)
+
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     out = []
     for group in sm.get_grouped_opcodes(3):
@@ -1098,7 +1106,8 @@ class Runner:
     def _start_pool(self, first: list[tuple]) -> None:
         """Start the workers; with fork, warm the pipeline here first on the first text of
         ``first`` (the first batches): workers inherit what it loaded (lexicon, indexes,
-        compiled patterns), which each would otherwise load on its own.  The words of
+        compiled patterns, numpy: :func:`~textmend.batch.import_before_fork`), which each
+        would otherwise load on its own.  The words of
         the batches are learned by the workers, in parallel (measured: learning them here
         first, serially, made ``--jobs 2`` slower)."""
         import multiprocessing
@@ -1109,7 +1118,9 @@ class Runner:
         if "fork" in methods:  # build and warm the pipeline once: forked workers inherit it
             try:
                 from . import get_pipeline
+                from .batch import import_before_fork
 
+                import_before_fork()
                 p = get_pipeline(**self.spec["pipeline"])
                 text = next(_unit_texts(first[:1], self.spec["fields"]), None)
                 p.explain(text[:20000] if text else "Warm up: a two -day visit .The end.",
