@@ -288,3 +288,22 @@ def test_byte_ranges_give_every_line_once(pieces, size):
         got.extend(line for _, line in _iter_block(io.BytesIO(data), i * size, length))
     assert b"".join(got) == data
     assert got == data.splitlines(keepends=True)
+
+
+def test_import_before_fork(monkeypatch):
+    """It imports numpy when there is one, and is silent when there is none (numpy is
+    optional: only the batched fuzzy look-ups need it)."""
+    import sys
+
+    from textmend.batch import import_before_fork
+
+    monkeypatch.setitem(sys.modules, "numpy", None)  # (import numpy now raises ImportError)
+    import_before_fork()
+    monkeypatch.undo()
+    import_before_fork()
+    try:
+        import numpy  # noqa: F401
+        installed = True
+    except ImportError:  # pragma: no cover - the test extra installs numpy
+        installed = False
+    assert ("numpy" in sys.modules) == installed

@@ -355,3 +355,51 @@ def test_whole_text_blocks_are_text_blocks(text, size):
         return [(b.text, b.line, b.offset, b.column, b.head_cut, b.tail_cut) for b in blocks]
 
     assert rows(whole_text_blocks(text, size)) == rows(text_blocks([text], size))
+
+
+@given(st.binary(max_size=9000), st.integers(0, 10000))
+def test_read_all_reads_the_whole_file_whatever_size_it_expects(tmp_path_factory, data, guess):
+    """``_read_all`` asks for the size it expects and then only a small probe: a file that
+    is longer (it grew), shorter or exactly as expected is still read whole."""
+    from textmend.cli import _read_all
+
+    path = tmp_path_factory.mktemp("read") / "f.bin"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert _read_all(fd, guess) == data
+    finally:
+        os.close(fd)
+
+
+def test_read_all_keeps_reading_past_the_probe(tmp_path, monkeypatch):
+    """A file that outgrew the size seen and the probe too: read on to the end."""
+    import textmend.cli as cli
+
+    monkeypatch.setattr(cli, "EOF_PROBE", 3)
+    data = bytes(range(256)) * 40
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert cli._read_all(fd, 10) == data
+    finally:
+        os.close(fd)
+
+
+_maybe = st.one_of(st.none(), st.just([]), st.lists(st.tuples(st.integers(0, 9), st.text(max_size=3)), max_size=2))
+
+
+@given(st.one_of(st.none(), st.text(max_size=5)), _maybe, _maybe,
+       st.one_of(st.none(), st.just({}), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)),
+       _maybe, _maybe, st.integers(-3, 3), st.one_of(st.none(), st.text(max_size=5)), st.integers(0, 3))
+def test_unit_results_pickle_exactly(new, patch, records, stats, messages, hunks, delta, error, docs):
+    """Workers send a :class:`UnitResult` per unit in a compact form (nothing at all for an
+    unchanged unit): it arrives equal, empty containers staying empty containers."""
+    import pickle
+
+    u = UnitResult(new=new, patch=patch, records=records, stats=stats, messages=messages,
+                   hunks=hunks, line_delta=delta, error=error, docs=docs)
+    back = pickle.loads(pickle.dumps(u))
+    assert back == u
+    assert [type(getattr(back, f)) for f in u.__slots__] == [type(getattr(u, f)) for f in u.__slots__]

@@ -360,6 +360,19 @@ class UnitResult:
     error: str | None = None
     docs: int = 0
 
+    def __reduce__(self):
+        # (workers pickle one per unit, 14,000 for a tree of news articles: the dataclass's
+        # default state dict cost 71 ms to pickle and 70 ms to unpickle in the main process;
+        # as a tuple, and as nothing at all for an unchanged unit, 21 ms and 11 ms)
+        args = (self.new, self.patch, self.records, self.stats, self.messages, self.hunks,
+                self.line_delta, self.error, self.docs)
+        if args == _NOTHING:
+            return (UnitResult, ())
+        return (UnitResult, args)
+
+
+_NOTHING = (None, None, None, None, None, None, 0, None, 0)
+
 
 def _run_batch(units: list[tuple]) -> list[UnitResult]:
     """Mend a batch of units: ``(kind, text, line, offset, column, head_cut, tail_cut)``."""
