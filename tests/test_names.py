@@ -464,6 +464,19 @@ def test_needle_hits_are_every_occurrence_of_every_needle(text, needles):
     assert list(_evidence.needle_hits(text, sorted(needles))) == want
 
 
+@given(st.lists(st.sampled_from(["Kim", "Ki", "K", "Moon", "Mo", "I", "In", "-", " ", "x", "é", "'s", ","]),
+                max_size=20).map("".join),
+       st.sets(st.sampled_from(["Kim", "Ki", "K", "Moon", "Mo", "I", "Ira", "Kim-", "K'"]), min_size=1))
+def test_whole_needle_hits_are_the_longest_needle_not_followed_by_an_ascii_letter(text, needles):
+    want = []
+    for i in range(len(text)):
+        here = [n for n in needles if text.startswith(n, i)
+                and not (text[i + len(n):i + len(n) + 1].isascii() and text[i + len(n):i + len(n) + 1].isalpha())]
+        if here:
+            want.append((i, max(here, key=len)))
+    assert list(_evidence.needle_hits(text, sorted(needles), whole=True)) == want
+
+
 @settings(max_examples=150)
 @given(_needle_text)
 def test_one_scan_for_many_words_finds_what_a_scan_per_word_finds(text):

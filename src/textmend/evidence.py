@@ -456,19 +456,23 @@ def occurrences(text: str, words, pattern) -> list[tuple[int, int, str]]:
     return out
 
 
-def needle_hits(text: str, needles):
+def needle_hits(text: str, needles, *, whole: bool = False):
     """``(start, needle)`` for every place of ``text`` where one of ``needles`` starts, in
     text order, found by one ``re`` scan for all of them (:func:`_finder`), not one scan per
     needle: for many needles in a long text.  Where several start at a place, the longest
-    (none may be empty).
+    (none may be empty).  With ``whole``, only needles not followed by an ASCII letter (the
+    longest such at a place): a caller after whole words is spared the places where a short
+    one only begins a longer word ("I" in "It", "Ma" in "Manchester": 5 of 6 hits in news).
 
     >>> list(needle_hits("Kim Jong and Moon Jae and Kim", ["Kim ", "Moon ", "Kim"]))
     [(0, 'Kim '), (13, 'Moon '), (26, 'Kim')]
+    >>> list(needle_hits("In Iran, I and Ira", ["I", "Ira"], whole=True))
+    [(9, 'I'), (15, 'Ira')]
     """
     needles = frozenset(needles)
     if not needles:
         return
-    search = _finder(needles).search
+    search = _finder(needles, whole).search
     m = search(text)
     while m is not None:
         i = m.start()
@@ -483,11 +487,13 @@ LONG_TEXT = 100_000
 
 
 @lru_cache(maxsize=64)
-def _finder(words: frozenset[str]) -> re.Pattern:
-    """One ``re`` pattern (a trie) for where any of ``words`` starts."""
+def _finder(words: frozenset[str], whole: bool = False) -> re.Pattern:
+    """One ``re`` pattern (a trie) for where any of ``words`` starts (``whole``: and is not
+    followed by an ASCII letter; the trie gives back to a shorter word when the longest
+    is)."""
     from .trie import trie_pattern
 
-    return re.compile(trie_pattern(sorted(words)))
+    return re.compile(trie_pattern(sorted(words)) + ("(?![A-Za-z])" if whole else ""))
 
 
 def used_in(proper: str, lexicon, doc: DocWords) -> bool:

@@ -686,14 +686,17 @@ class _Gate:
         the words whose phrases are here (as :meth:`_has_phrase` says) and the places of
         the surnames before a space (as :meth:`_surname_hits` gives them).
 
-        At each place the scan reports the longest word that starts there.  Each word is a
-        whole capitalised token without a space, so where a word and a space stand, that word
-        is the longest, and where a word is the token there, it is too."""
+        At each place the scan reports the longest word that starts there and is not
+        followed by an ASCII letter (``whole``; every use below needs a word that ends
+        there: a space after it, or a :data:`CAP_WORD` token ending with it, which an ASCII
+        letter would carry on).  Each word is a whole capitalised token without a space, so
+        where a word and a space stand, that word is the longest, and where a word is the
+        token there, it is too."""
         ascii_text = text.isascii()
         rests = {w: r for w in multi if (r := self._rests_here(w, tokens, ascii_text))}
         single = {n for n in surnames if n and " " not in n}
         words = (tokens & self.always_set) | multi | single
-        hits = list(needle_hits(text, words))
+        hits = list(needle_hits(text, words, whole=True))
         self._long = (text, frozenset(words), hits)
         with_phrase: set[str] = set()
         surname_hits: list[tuple[int, str]] = []
