@@ -272,6 +272,11 @@ class Names(Rule):
         lengths = _phrase_lengths(lex).get(m.group())
         if lengths is None:
             return None
+        e = m.end()
+        if text[e:e + 1] != " " or not text.startswith(_phrase_tails(lex).get(m.group(), ()), e + 1):
+            # (a phrase found below is this word, a space and the rest of a variant: where no
+            # rest follows, none is; most places of "I" or "A" in a long text)
+            return None
         words = [(m.group(), m.end())]
         pos = m.end() + 1
         while len(words) < lengths[0] and m.end() < len(text) and text[m.end()] == " ":
@@ -877,6 +882,20 @@ def _phrase_lengths(lex) -> dict[str, tuple[int, ...]]:
                 table.setdefault(parts[0], set()).add(len(parts))
         got = {k: tuple(sorted(n, reverse=True)) for k, n in table.items()}
         lex._phrase_lengths = got
+    return got
+
+
+def _phrase_tails(lex) -> dict[str, tuple[str, ...]]:
+    """First word of a multi-word variant -> what follows it and a space in its variants."""
+    got = getattr(lex, "_phrase_tails", None)
+    if got is None:
+        table: dict[str, list[str]] = {}
+        for v in lex.variants:
+            first, space, rest = v.partition(" ")
+            if space:
+                table.setdefault(first, []).append(rest)
+        got = {k: tuple(sorted(set(r))) for k, r in table.items()}
+        lex._phrase_tails = got
     return got
 
 
