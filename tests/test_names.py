@@ -583,3 +583,27 @@ def test_phrase_looks_only_where_a_variant_can_go_on(text):
     finally:
         _names._phrase_tails = real
     assert fast == full
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(["Xi", "Jong-un", "ÉMILE", "Émile", "café", "€uro", "×Y", "£5", "’s", "McDonald's",
+                                 "3XI", "the", " ", " ", "\n", "\n", "e\u0301", "Ωmega", "ß", "İstanbul"]),
+                max_size=40).map("".join))
+def test_capitalised_tokens_of_a_long_text_by_blocks(text):
+    """A long text is tokenised block by block (cut after line breaks): the same tokens as
+    in one piece, but for those that open with a symbol (``€uro``) in a block of ASCII
+    letters, which no gate knows; None (combining marks) exactly when in one piece."""
+    from textmend import evidence
+
+    whole = evidence._cap_tokens_of(text)
+    old = evidence._BLOCKWISE
+    try:
+        evidence._BLOCKWISE = 8  # blocks of ~2 characters, cut after line breaks
+        blocks = evidence.cap_tokens(None, text)
+    finally:
+        evidence._BLOCKWISE = old
+    assert (blocks is None) == (whole is None)
+    if whole is not None:
+        assert blocks <= whole
+        assert all(not t[0].isalpha() for t in whole - blocks)
+    assert "".join(evidence._line_blocks(text, 3)) == text
