@@ -267,3 +267,19 @@ def test_has_pair_from_tm102_is_the_plain_scan(text):
                                                                                               "\ud800", "\u2019"]))))
 def test_ascii_control_check_is_the_fixers_pattern(text):
     assert encoding._has_ascii_controls(text) == (encoding._ASCII_FIXER_RE.search(text) is not None)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab ’\n\t\r\x01\x0b\x0c\x7fé")), max_size=60))
+def test_control_characters_of_a_long_text_are_found_by_blocks(text):
+    """A long text outside ASCII is searched for ASCII control characters block by block
+    (cut after line breaks): the same answer as one search of the whole text."""
+    from textmend import evidence
+    from textmend.rules import encoding
+
+    old = evidence._BLOCKWISE
+    try:
+        encoding._BLOCKWISE = 4  # (the name encoding imported)
+        blocks = encoding._has_ascii_controls(text)
+    finally:
+        encoding._BLOCKWISE = old
+    assert blocks == any(c in text for c in encoding._ASCII_CONTROL_CHARS)
