@@ -276,10 +276,10 @@ def test_control_characters_of_a_long_text_are_found_by_blocks(text):
     from textmend import evidence
     from textmend.rules import encoding
 
-    old = evidence._BLOCKWISE
+    old = evidence.BLOCKWISE
     try:
-        encoding._BLOCKWISE = 4  # (the name encoding imported)
+        encoding.BLOCKWISE = 4  # (the name encoding imported)
         blocks = encoding._has_ascii_controls(text)
     finally:
-        encoding._BLOCKWISE = old
+        encoding.BLOCKWISE = old
     assert blocks == any(c in text for c in encoding._ASCII_CONTROL_CHARS)

@@ -596,14 +596,14 @@ def test_capitalised_tokens_of_a_long_text_by_blocks(text):
     from textmend import evidence
 
     whole = evidence._cap_tokens_of(text)
-    old = evidence._BLOCKWISE
+    old = evidence.BLOCKWISE
     try:
-        evidence._BLOCKWISE = 8  # blocks of ~2 characters, cut after line breaks
+        evidence.BLOCKWISE = 8  # blocks of ~2 characters, cut after line breaks
         blocks = evidence.cap_tokens(None, text)
     finally:
-        evidence._BLOCKWISE = old
+        evidence.BLOCKWISE = old
     assert (blocks is None) == (whole is None)
     if whole is not None:
         assert blocks <= whole
         assert all(not t[0].isalpha() for t in whole - blocks)
-    assert "".join(evidence._line_blocks(text, 3)) == text
+    assert "".join(evidence.line_blocks(text, 3)) == text

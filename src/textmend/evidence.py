@@ -370,11 +370,11 @@ def cap_tokens(ctx, text: str) -> set[str] | None:
     got = cache.get("cap_tokens")
     if got is not None and got[0] is text:
         return got[1]
-    if len(text) < _BLOCKWISE or text.isascii():
+    if len(text) < BLOCKWISE or text.isascii():
         found = _cap_tokens_of(text)
     else:
         found = set()
-        for block in _line_blocks(text, _BLOCKWISE // 4):
+        for block in line_blocks(text, BLOCKWISE // 4):
             got = _cap_tokens_of(block)
             if got is None:  # (combining marks: None, as for the whole text)
                 found = None
@@ -388,7 +388,7 @@ def cap_tokens(ctx, text: str) -> set[str] | None:
 #: one curly quote makes a long document a UCS-2 string, whose scans are slower, and one
 #: accented letter sent all of it to the two Unicode scans (10 MB of news: 405 ms whole,
 #: ~190 ms by blocks, 195 of 199 of which need the ASCII scan only)
-_BLOCKWISE = 200_000
+BLOCKWISE = 200_000
 
 
 def _cap_tokens_of(text: str) -> set[str] | None:
@@ -405,7 +405,7 @@ def _cap_tokens_of(text: str) -> set[str] | None:
     return found
 
 
-def _line_blocks(text: str, size: int):
+def line_blocks(text: str, size: int):
     """``text`` in pieces of about ``size`` characters, each cut after a line break (the
     rest in one piece when no line break follows)."""
     pos, n = 0, len(text)
@@ -497,7 +497,8 @@ def needle_hits(text: str, needles, *, whole: bool = False):
     needle: for many needles in a long text.  Where several start at a place, the longest
     (none may be empty).  With ``whole``, only needles not followed by an ASCII letter (the
     longest such at a place): a caller after whole words is spared the places where a short
-    one only begins a longer word ("I" in "It", "Ma" in "Manchester": 5 of 6 hits in news).
+    one only begins a longer word ("I" in "It", "Ma" in "Manchester": 44,934 hits in 4 MB of
+    news and Reuters, 12,228 of them whole).
 
     >>> list(needle_hits("Kim Jong and Moon Jae and Kim", ["Kim ", "Moon ", "Kim"]))
     [(0, 'Kim '), (13, 'Moon '), (26, 'Kim')]
