@@ -607,3 +607,31 @@ def test_capitalised_tokens_of_a_long_text_by_blocks(text):
         assert blocks <= whole
         assert all(not t[0].isalpha() for t in whole - blocks)
     assert "".join(evidence.line_blocks(text, 3)) == text
+
+
+def test_a_broken_numpy_only_costs_speed(monkeypatch):
+    """numpy that fails to import with any error (not only ImportError) leaves the look-ups
+    one by one: the same answers, no crash; nor does the pool's import before forking fail."""
+    import builtins
+    import sys
+
+    from textmend.batch import import_before_fork
+    from textmend.lexicon.matching import NameIndex
+
+    real = builtins.__import__
+
+    def broken(name, *args, **kwargs):
+        if name == "numpy" or name.startswith("numpy."):
+            raise RuntimeError("numpy is broken here")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "numpy", raising=False)
+    monkeypatch.setattr(builtins, "__import__", broken)
+    import_before_fork()
+    lexicon = Pipeline().lexicon
+    words = ["Poutine", "Medwedew", "Brightwater", "Nakamura", "Kowalczykowska"]
+    plain, primed = NameIndex(lexicon), NameIndex(lexicon)
+    primed.prime(words)
+    assert not primed.__dict__.get("_close_cache")  # (nothing was batched)
+    for w in words:
+        assert primed.fuzzy(w) == plain.fuzzy(w)

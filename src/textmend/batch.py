@@ -256,7 +256,7 @@ def import_before_fork() -> None:
     2.74 s (median of 8).  Only speed is at stake: results never depend on it."""
     try:
         import numpy  # noqa: F401
-    except ImportError:
+    except Exception:  # noqa: BLE001 - not installed, or broken: the look-ups go one by one
         pass
 
 

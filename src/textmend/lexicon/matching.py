@@ -215,7 +215,7 @@ class NameIndex:
         the answers are theirs exactly.  Does nothing without numpy (``cdist`` needs it)."""
         try:
             import numpy  # noqa: F401  (rapidfuzz's cdist returns numpy arrays)
-        except ImportError:
+        except Exception:  # noqa: BLE001 - not installed, or broken: look up one by one
             return
         fuzzy_cache = self.__dict__.setdefault("_fuzzy_cache", {})
         close_cache = self.__dict__.setdefault("_close_cache", {})
