@@ -635,3 +635,10 @@ def test_a_broken_numpy_only_costs_speed(monkeypatch):
     assert not primed.__dict__.get("_close_cache")  # (nothing was batched)
     for w in words:
         assert primed.fuzzy(w) == plain.fuzzy(w)
+
+
+@given(st.lists(st.sampled_from(["’s", "’t", "'s", "'t", "’", "'", "s", "t", " ", "a"]), max_size=20).map("".join))
+def test_the_document_apostrophe_is_the_one_counted_more(text):
+    curly = text.count("’s") + text.count("’t")
+    straight = text.count("'s") + text.count("'t")
+    assert _evidence.apostrophe(text) == ("’" if curly > straight else "'")

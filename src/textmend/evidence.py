@@ -223,6 +223,8 @@ def _english_sentence(text: str, s: int, e: int) -> bool:
 
 def apostrophe(text: str) -> str:
     """The apostrophe the document already uses for possessives: ’ or '."""
+    if "’" not in text:  # (no curly one at all: the straight one, without four counts)
+        return "'"
     curly = text.count("’s") + text.count("’t")
     straight = text.count("'s") + text.count("'t")
     return "’" if curly > straight else "'"
