@@ -350,6 +350,22 @@ def test_jsonl_parallel_equals_serial(tmp_path):
     assert one.stdout != (tmp_path / "d.jsonl").read_bytes()
 
 
+def test_jsonl_parallel_report_and_messages_equal_serial(tmp_path):
+    """Workers send each unit's result compactly (nothing for an unchanged one): reports,
+    statistics and the message about a line that is not JSON come out as with one job."""
+    lines = [json.dumps({"id": i, "text": f"Report {i}: a {i % 7} -day visit ." if i % 3 else f"Fine {i}."})
+             for i in range(300)]
+    lines[150] = "{not json"
+    (tmp_path / "d.jsonl").write_text("\n".join(lines) + "\n")
+    env = {"TEXTMEND_JSONL_GROUP": "400"}
+    runs = []
+    for jobs in ("1", "2"):
+        r = tm(*FAST, "-j", jobs, "--report", f"r{jobs}.jsonl", "--statistics", "d.jsonl", cwd=tmp_path, env=env)
+        runs.append((r.returncode, r.stdout, r.stderr, (tmp_path / f"r{jobs}.jsonl").read_text()))
+    assert runs[0] == runs[1]
+    assert b"d.jsonl:151: not valid JSON" in runs[0][2] and runs[0][3].count("\n") > 100, runs[0][2]
+
+
 # -- reports, statistics, explain --------------------------------------------------------
 REPORT_KEYS = {"path", "line", "column", "start", "end", "before", "after", "rule", "name",
                "safety", "message", "kind"}
