@@ -1133,6 +1133,10 @@ class Runner:
                 from . import get_pipeline
                 from .batch import import_before_fork
 
+                for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+                    # textmend never calls BLAS: numpy's import starts no thread pool (~0.1 s
+                    # of CPU spent starting it), and the process forks with one thread
+                    os.environ.setdefault(var, "1")
                 import_before_fork()
                 p = get_pipeline(**self.spec["pipeline"])
                 text = next(_unit_texts(first[:1], self.spec["fields"]), None)
