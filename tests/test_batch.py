@@ -307,3 +307,31 @@ def test_import_before_fork(monkeypatch):
     except ImportError:  # pragma: no cover - the test extra installs numpy
         installed = False
     assert ("numpy" in sys.modules) == installed
+
+
+def test_import_before_fork_turns_blas_pools_off_only_in_its_own_process(monkeypatch):
+    """The command line (``own_process``) sets the BLAS thread pools to one thread before
+    numpy is imported, keeping what the user set; a library call changes nothing."""
+    import builtins
+    import os
+    import sys
+
+    from textmend.batch import import_before_fork
+
+    real = builtins.__import__
+
+    def no_numpy(name, *args, **kwargs):
+        if name == "numpy":
+            raise ImportError("not here")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "numpy", raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_numpy)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    import_before_fork()
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
+    import_before_fork(own_process=True)
+    assert os.environ["OPENBLAS_NUM_THREADS"] == os.environ["MKL_NUM_THREADS"] == "1"
+    assert os.environ["OMP_NUM_THREADS"] == "3"

@@ -278,8 +278,8 @@ def test_control_characters_of_a_long_text_are_found_by_blocks(text):
 
     old = evidence.BLOCKWISE
     try:
-        encoding.BLOCKWISE = 4  # (the name encoding imported)
+        evidence.BLOCKWISE = 4  # (blocks of ~1 character, cut after line breaks)
         blocks = encoding._has_ascii_controls(text)
     finally:
-        encoding.BLOCKWISE = old
+        evidence.BLOCKWISE = old
     assert blocks == any(c in text for c in encoding._ASCII_CONTROL_CHARS)

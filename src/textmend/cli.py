@@ -17,6 +17,7 @@ import argparse
 import bisect
 import codecs
 import json
+import operator
 import os
 import re
 import signal
@@ -364,14 +365,13 @@ class UnitResult:
         # (workers pickle one per unit, 14,000 for a tree of news articles: the dataclass's
         # default state dict cost 71 ms to pickle and 70 ms to unpickle in the main process;
         # as a tuple, and as nothing at all for an unchanged unit, 21 ms and 11 ms)
-        args = (self.new, self.patch, self.records, self.stats, self.messages, self.hunks,
-                self.line_delta, self.error, self.docs)
-        if args == _NOTHING:
-            return (UnitResult, ())
-        return (UnitResult, args)
+        args = _FIELDS(self)
+        return (UnitResult, () if args == _NOTHING else args)
 
 
-_NOTHING = (None, None, None, None, None, None, 0, None, 0)
+#: every field of a :class:`UnitResult`, in order (its positional arguments), and their defaults
+_FIELDS = operator.attrgetter(*UnitResult.__slots__)
+_NOTHING = _FIELDS(UnitResult())
 
 
 def _run_batch(units: list[tuple]) -> list[UnitResult]:
@@ -1133,11 +1133,7 @@ class Runner:
                 from . import get_pipeline
                 from .batch import import_before_fork
 
-                for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-                    # textmend never calls BLAS: numpy's import starts no thread pool (~0.1 s
-                    # of CPU spent starting it), and the process forks with one thread
-                    os.environ.setdefault(var, "1")
-                import_before_fork()
+                import_before_fork(own_process=True)
                 p = get_pipeline(**self.spec["pipeline"])
                 text = next(_unit_texts(first[:1], self.spec["fields"]), None)
                 p.explain(text[:20000] if text else "Warm up: a two -day visit .The end.",

@@ -372,11 +372,12 @@ def cap_tokens(ctx, text: str) -> set[str] | None:
     got = cache.get("cap_tokens")
     if got is not None and got[0] is text:
         return got[1]
-    if len(text) < BLOCKWISE or text.isascii():
+    blocks = long_pieces(text)
+    if blocks is None:
         found = _cap_tokens_of(text)
     else:
         found = set()
-        for block in line_blocks(text, BLOCKWISE // 4):
+        for block in blocks:
             got = _cap_tokens_of(block)
             if got is None:  # (combining marks: None, as for the whole text)
                 found = None
@@ -405,6 +406,16 @@ def _cap_tokens_of(text: str) -> set[str] | None:
     found = set(_CAP_UNICODE.findall(text))
     found.update(_CAP_OTHER.findall(text))
     return found
+
+
+def long_pieces(text: str):
+    """The blocks (:func:`line_blocks`) in which to scan a long text outside ASCII, or None
+    for a text to scan whole.  One curly quote makes a long document a UCS-2 string, whose
+    searches cost several times those of a Latin-1 one, while most of its blocks are
+    Latin-1 or ASCII; a scan whose matches never cross a line break gives the same there."""
+    if len(text) < BLOCKWISE or text.isascii():
+        return None
+    return line_blocks(text, BLOCKWISE // 4)
 
 
 def line_blocks(text: str, size: int):

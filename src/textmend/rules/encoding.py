@@ -40,7 +40,7 @@ import regex
 from ftfy import badness, chardata
 
 from ..edits import Edit
-from ..evidence import BLOCKWISE, line_blocks
+from ..evidence import long_pieces
 from .base import Context, Rule
 
 RULE_ORDER = ("TM101", "TM102", "TM103")
@@ -100,9 +100,8 @@ def _has_ascii_controls(text: str) -> bool:
     A long text outside ASCII is searched block by block: one curly quote makes all of it
     a UCS-2 string, where each search costs ~8x more, while most of its blocks are Latin-1
     (10 MB of news: 73 ms whole)."""
-    if len(text) >= BLOCKWISE and not text.isascii():
-        return any(map(_has_controls, line_blocks(text, BLOCKWISE // 4)))
-    return _has_controls(text)
+    blocks = long_pieces(text)
+    return _has_controls(text) if blocks is None else any(map(_has_controls, blocks))
 
 
 def _has_controls(text: str) -> bool:

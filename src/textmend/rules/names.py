@@ -578,7 +578,6 @@ class _Gate:
         self._phrases: dict[str, object] = {}
         #: (text, words, hits) of the last :meth:`_scan_long`, for :meth:`occurrences`
         self._long: tuple[str, frozenset[str], list[tuple[int, str]]] | None = None
-        self._rests: dict[str, list[str]] | None = None
         self.seen_set: set[str] = set()
         self.fresh: list[str] = []  # words learned since the last take()
         self.looked_up_alone = 0  # words looked up one by one so far (see PRIME_AFTER)
@@ -833,14 +832,7 @@ class _Gate:
         got = self._phrases.get(w)
         if got is None:
             capital, other = {}, []
-            if self._rests is None:  # variant -> (first word, the rest), once per lexicon
-                rests: dict[str, list[str]] = {}
-                for v in self.lex.variants:
-                    first, space, rest = v.partition(" ")
-                    if space:
-                        rests.setdefault(first, []).append(rest)
-                self._rests = rests
-            for rest in self._rests.get(w, ()):
+            for rest in _phrase_tails(self.lex).get(w, ()):
                 second = _CAP_START.match(rest)
                 if second:
                     capital.setdefault(second.group(), []).append(rest)
