@@ -609,6 +609,25 @@ def test_capitalised_tokens_of_a_long_text_by_blocks(text):
     assert "".join(evidence.line_blocks(text, 3)) == text
 
 
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("AbCxyZ-' .,3\n") + list("’‘“”—–£€…•·«»°±×\u00a0\u200b\u2022\u2032\u2033é")),
+               max_size=60))
+def test_capitalised_tokens_of_a_curly_text_scan_its_ascii_view(text):
+    """A text whose only characters outside ASCII are punctuation and symbols is scanned in
+    its ASCII view (those characters made spaces): the very tokens of ``_CAP_ASCII`` over
+    the text itself, and a superset of ``CAP_WORD``'s matches."""
+    from textmend import evidence
+
+    view = evidence._ascii_view(text)
+    if "é" in text:
+        assert view is None
+        return
+    assert view is not None and view.isascii() and len(view) == len(text)
+    got = evidence._cap_tokens_of(text)
+    assert got == set(evidence._CAP_ASCII.findall(text))
+    assert {m.group() for m in evidence.CAP_WORD.finditer(text)} <= got
+
+
 def test_a_broken_numpy_only_costs_speed(monkeypatch):
     """numpy that fails to import with any error (not only ImportError) leaves the look-ups
     one by one: the same answers, no crash; nor does the pool's import before forking fail."""

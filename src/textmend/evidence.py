@@ -348,12 +348,16 @@ _NOT_LETTERS = "’‘“”—–£€…•·«»°±×\u00a0\u200b\u2022\u203
 _MARK = regex.compile(r"\p{M}")
 
 
-def _only_ascii_letters(text: str) -> bool:
-    """No character outside ASCII but common punctuation and symbols (no accented letters)."""
+def _ascii_view(text: str) -> str | None:
+    """``text`` with each character of :data:`_NOT_LETTERS` made a space, when that leaves
+    it all ASCII (no accented letters), else None.  ``_CAP_ASCII`` finds the same tokens in
+    it as in ``text`` (it never matches those characters, nor a space, and looks at nothing
+    else), and faster: the view is stored one byte a character (``str.replace`` narrows the
+    string once the last wide character is gone), where one curly quote makes ``text`` two."""
     for c in _NOT_LETTERS:
         if c in text:
-            text = text.replace(c, "")
-    return text.isascii()
+            text = text.replace(c, " ")
+    return text if text.isascii() else None
 
 
 def cap_tokens(ctx, text: str) -> set[str] | None:
@@ -399,8 +403,11 @@ def _cap_tokens_of(text: str) -> set[str] | None:
     pattern looks behind, so the tokens of a text are those of its lines; a block of only
     ASCII letters gets the tokens of the Unicode scans but for those that open with a
     symbol such as ``€`` or ``×`` (``_CAP_OTHER``), which no gate knows."""
-    if text.isascii() or _only_ascii_letters(text):
+    if text.isascii():
         return set(_CAP_ASCII.findall(text))
+    view = _ascii_view(text)
+    if view is not None:
+        return set(_CAP_ASCII.findall(view))
     if _MARK.search(text):
         return None
     found = set(_CAP_UNICODE.findall(text))
