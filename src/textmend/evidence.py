@@ -341,6 +341,17 @@ def doc_words(ctx, text: str) -> DocWords:
 #: (``[A-Z][A-Za-z]*(?:-[A-Za-z]+)*``, written so that ``re`` runs it ~8 % faster: runs of one
 #: range each instead of a class of two, possessive, as nothing after them can fail)
 _CAP_ASCII = re.compile(r"[A-Z][a-z]*+(?:[A-Z][a-z]*+)*+(?:-[A-Za-z]++)*+")
+
+
+def _ascii_cap_tokens_py(text: str) -> set[str]:
+    """The distinct matches of ``_CAP_ASCII`` in an ASCII ``text``."""
+    return set(_CAP_ASCII.findall(text))
+
+
+try:  # the same in C, ~3x faster (optional: built when a C compiler is there; setup.py)
+    from ._speedups import ascii_cap_tokens as _ascii_cap_tokens
+except ImportError:  # pragma: no cover - depends on the build
+    _ascii_cap_tokens = _ascii_cap_tokens_py
 _CAP_UNICODE = re.compile(r"[A-Z][^\W\d_]*+(?:-[^\W\d_]++)*+")
 _CAP_OTHER = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u2000-\u206f][^\W\d_]*+(?:-[^\W\d_]++)*+")
 _NOT_LETTERS = "’‘“”—–£€…•·«»°±×\u00a0\u200b\u2022\u2032\u2033"
@@ -404,10 +415,10 @@ def _cap_tokens_of(text: str) -> set[str] | None:
     ASCII letters gets the tokens of the Unicode scans but for those that open with a
     symbol such as ``€`` or ``×`` (``_CAP_OTHER``), which no gate knows."""
     if text.isascii():
-        return set(_CAP_ASCII.findall(text))
+        return _ascii_cap_tokens(text)
     view = _ascii_view(text)
     if view is not None:
-        return set(_CAP_ASCII.findall(view))
+        return _ascii_cap_tokens(view)
     if _MARK.search(text):
         return None
     found = set(_CAP_UNICODE.findall(text))

@@ -1,0 +1,92 @@
+"""The optional C speed-ups (``textmend._speedups``) and their pure-Python twins.
+
+Each C function must give exactly what its twin gives; the twin runs where the extension
+could not be built (no C compiler), so both are tested here wherever the suite runs.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import sysconfig
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textmend import evidence
+
+try:
+    from textmend import _speedups
+except ImportError:  # no C compiler where this was installed: see test_built_where_it_can_be
+    _speedups = None
+
+#: ASCII text rich in what the token pattern turns on: capitals, lower case, hyphens (alone,
+#: doubled, at the ends), digits, apostrophes, white space, punctuation, control characters
+_ASCII = st.text(alphabet=st.sampled_from(list("ABXZabxz--09' \n\t.,;\x00\x7f@[`{")), max_size=80) | st.text(
+    alphabet=st.characters(max_codepoint=127), max_size=80)
+
+
+def _compiler_and_headers() -> bool:
+    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    return shutil.which(cc) is not None and Path(sysconfig.get_paths()["include"], "Python.h").exists()
+
+
+def test_built_where_it_can_be():
+    """Where a C compiler and Python's headers are there, the install built the extension
+    and textmend uses it; elsewhere textmend uses the pure-Python twin."""
+    if _compiler_and_headers():
+        assert _speedups is not None, "the C speed-ups were not built: see `pip install -e .` output"
+        assert evidence._ascii_cap_tokens is _speedups.ascii_cap_tokens
+    else:
+        assert evidence._ascii_cap_tokens is evidence._ascii_cap_tokens_py
+
+
+_DEFINITION = r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*"
+
+
+@settings(max_examples=400)
+@given(_ASCII)
+def test_pure_twin_is_the_pattern(text):
+    """The twin is the definition: the distinct matches of ``_CAP_ASCII``, the fast way of
+    writing ``[A-Z][A-Za-z]*(?:-[A-Za-z]+)*``."""
+    assert evidence._ascii_cap_tokens_py(text) == set(re.findall(_DEFINITION, text))
+
+
+@settings(max_examples=600)
+@given(_ASCII)
+def test_cap_tokens_in_use_are_the_pattern(text):
+    """What textmend uses (the C function where it is built) gives the twin's answer."""
+    assert evidence._ascii_cap_tokens(text) == set(re.findall(_DEFINITION, text))
+
+
+def test_cap_tokens_in_use_edges():
+    f = evidence._ascii_cap_tokens
+    assert f("") == set()
+    assert f("A") == {"A"}
+    assert f("A-") == {"A"}
+    assert f("Jong-un Kim-Jong-Il x-Ray -B McDonald's 3XI") == {"Jong-un", "Kim-Jong-Il", "Ray", "B", "McDonald", "XI"}
+    long_text = "Xi met Jong-un in Pyongyang. " * 40_000 + "Z-"
+    assert f(long_text) == set(re.findall(_DEFINITION, long_text))
+
+
+def test_c_cap_tokens_refuse_what_they_cannot_scan():
+    """The C function takes an ASCII str only (``cap_tokens`` never gives it anything else)."""
+    if _speedups is None:  # (not built: nothing to refuse; test_built_where_it_can_be decides)
+        assert evidence._ascii_cap_tokens is evidence._ascii_cap_tokens_py
+        return
+    with pytest.raises(ValueError):
+        _speedups.ascii_cap_tokens("Émile")
+    with pytest.raises(TypeError):
+        _speedups.ascii_cap_tokens(b"Xi")
+
+
+def test_pipeline_gives_the_same_without_the_extension(monkeypatch):
+    """The whole pipeline, on the pure-Python twin, mends as it does with the extension."""
+    import textmend
+
+    texts = ["XI said Poutine met Nicols Maduro in Moscou .Then the four -day visit ended.",
+             "Serbias President and Washingtons's envoy met XIS's aides, said the BBC's Jong-un desk."]
+    with_default = [textmend.explain(t) for t in texts]
+    monkeypatch.setattr(evidence, "_ascii_cap_tokens", evidence._ascii_cap_tokens_py)
+    assert [textmend.explain(t) for t in texts] == with_default
