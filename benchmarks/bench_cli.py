@@ -13,7 +13,9 @@
   ``--repeat`` alternating pairs of runs: the best of each, and the median ratio of the pairs.  Target: >= 1.7x on 2 cores.  Also the fixed cost (the same
   command on one document: start-up, pipeline build, exit), which no number of jobs
   shortens, and what it leaves: the ceiling ``t1 / (fixed + (t1 - fixed) / 2)`` and the
-  speed-up of the rest, ``(t1 - fixed) / (t2 - fixed)``.
+  speed-up of the rest, ``(t1 - fixed) / (t2 - fixed)``.  The JSON Lines rounds also time
+  two independent ``--jobs 1`` processes run at once on the two halves of the lines: what
+  two jobs get with no coordination at all, the workload's own ceiling on this machine.
 * Peak memory (``ru_maxrss`` of the largest process: the main one or a worker, measured
   with ``resource.getrusage(RUSAGE_CHILDREN)`` in a fresh intermediate process) for a
   10 MB and a 200 MB text file made of the corpus articles (blank lines between them), and
@@ -70,6 +72,25 @@ def peak_kib(cmd: list[str]) -> tuple[int, int, float]:
     if int(code) != 0:
         print(f"   (exit {code}: {r.stderr.strip()})")
     return int(code), int(kib), float(secs)
+
+
+def timed_together(cmds: list[list[str]]) -> float:
+    """Wall time of ``cmds`` run at once (until the last one ends)."""
+    t = time.perf_counter()
+    procs = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for c in cmds]
+    for proc in procs:
+        proc.wait()
+    return time.perf_counter() - t
+
+
+def halves(jsonl: Path) -> tuple[Path, Path]:
+    """The first and the second half of ``jsonl``'s lines, as two files beside it."""
+    lines = jsonl.read_bytes().splitlines(keepends=True)
+    k = len(lines) // 2
+    out = (jsonl.with_name("half1.jsonl"), jsonl.with_name("half2.jsonl"))
+    out[0].write_bytes(b"".join(lines[:k]))
+    out[1].write_bytes(b"".join(lines[k:]))
+    return out
 
 
 def _burn(n: int) -> float:
@@ -170,15 +191,28 @@ def main() -> int:
         for label, target in (("files", str(tree)), ("jsonl", str(jsonl))):
             # alternating runs: this machine's speed drifts (slow and fast spells of tens of
             # seconds), which would favour whichever setting ran in the fast spell
-            pairs = [(timed(cli("-j", "1", target), 1), timed(cli("-j", "2", target), 1))
-                     for _ in range(a.repeat)]
-            t1, t2 = min(p[0] for p in pairs), min(p[1] for p in pairs)
-            med = statistics.median(p[0] / p[1] for p in pairs)
+            # the JSON Lines rounds also run two independent --jobs 1 processes at once, one
+            # on each half of the lines: what --jobs 2 would get with no coordination at all
+            # (each pays the fixed cost, in parallel) on this machine at that moment
+            split = halves(jsonl) if label == "jsonl" else None
+            rounds = []
+            for _ in range(a.repeat):
+                row = [timed(cli("-j", "1", target), 1), timed(cli("-j", "2", target), 1)]
+                if split:
+                    row.append(timed_together([cli("-j", "1", str(h)) for h in split]))
+                rounds.append(row)
+            t1, t2 = min(p[0] for p in rounds), min(p[1] for p in rounds)
+            med = statistics.median(p[0] / p[1] for p in rounds)
             print(f"{label:>6}: --jobs 1 {t1:6.2f} s ({n / t1:6.0f} docs/s)   --jobs 2 {t2:6.2f} s "
                   f"({n / t2:6.0f} docs/s)   speed-up {t1 / t2:4.2f}x (best of each), "
-                  f"{med:4.2f}x (median of {len(pairs)} alternating pairs)")
+                  f"{med:4.2f}x (median of {len(rounds)} alternating pairs)")
             print(f"{'':>8}ceiling with the fixed cost below: {t1 / (fixed + (t1 - fixed) / 2):4.2f}x; "
                   f"speed-up of the rest: {(t1 - fixed) / max(t2 - fixed, 1e-9):4.2f}x")
+            if split:
+                th = min(p[2] for p in rounds)
+                print(f"{'':>8}two independent --jobs 1 on the two halves at once: {th:6.2f} s, "
+                      f"{t1 / th:4.2f}x (best of each), {statistics.median(p[0] / p[2] for p in rounds):4.2f}x "
+                      f"(median of rounds): the workload's own ceiling here, now")
         print(f"  fixed cost (start-up, pipeline build, exit: --jobs 1 on one document): {fixed:.2f} s")
         # same outputs?
         o1 = subprocess.run(cli("-j", "1", str(jsonl)), capture_output=True).stdout
