@@ -555,7 +555,15 @@ def machine() -> dict:
             "cores": os.cpu_count(), "loadavg_at_start": list(os.getloadavg()),
             "python": platform.python_version(), "platform": platform.platform(),
             "textmend": textmend.__version__, "ftfy": ftfy.__version__, "git": commit, "git_dirty": dirty,
-            "rules": [r.code for r in textmend.get_pipeline().rules]}
+            "rules": [r.code for r in textmend.get_pipeline().rules],
+            "speedups": _speedups_in_use()}
+
+
+def _speedups_in_use() -> str:
+    """"C" when textmend's optional C module is built and in use, else "pure Python"."""
+    from textmend import evidence
+
+    return "pure Python" if evidence._ascii_cap_tokens is evidence._ascii_cap_tokens_py else "C"
 
 
 # -- report -----------------------------------------------------------------------------
@@ -569,7 +577,7 @@ def print_report(res: dict) -> None:
     p(f"\ntextmend {m['textmend']} ({m['git']}{' +dirty' if m['git_dirty'] else ''}) vs ftfy {m['ftfy']}"
       f" | Python {m['python']} | {m['cpu']} x{m['cores']} | load {m['loadavg_at_start'][0]:.1f}"
       f" | {m['date']} | {'quick' if res['quick'] else 'full'}")
-    p(f"rules: {' '.join(m['rules'])}")
+    p(f"rules: {' '.join(m['rules'])} | speed-ups: {m.get('speedups', '?')}")
     if res.get("news") or res.get("curly"):
         p(f"\nTHROUGHPUT (MB/s = 10^6 UTF-8 bytes per {res['clock']} second, median of alternating runs;"
           " chunks: the two taking turns on every ~25 KB, fastest of the runs per chunk)")

@@ -32,14 +32,20 @@ def _compiler_and_headers() -> bool:
     return shutil.which(cc) is not None and Path(sysconfig.get_paths()["include"], "Python.h").exists()
 
 
-def test_built_where_it_can_be():
+def test_built_where_it_can_be(monkeypatch):
     """Where a C compiler and Python's headers are there, the install built the extension
-    and textmend uses it; elsewhere textmend uses the pure-Python twin."""
+    and textmend uses it (unless ``TEXTMEND_NO_SPEEDUPS`` turns it off); elsewhere textmend
+    uses the pure-Python twin."""
+    monkeypatch.delenv("TEXTMEND_NO_SPEEDUPS", raising=False)
     if _compiler_and_headers():
         assert _speedups is not None, "the C speed-ups were not built: see `pip install -e .` output"
-        assert evidence._ascii_cap_tokens is _speedups.ascii_cap_tokens
+        assert evidence._load_speedups() is _speedups.ascii_cap_tokens
     else:
-        assert evidence._ascii_cap_tokens is evidence._ascii_cap_tokens_py
+        assert evidence._load_speedups() is evidence._ascii_cap_tokens_py
+    monkeypatch.setenv("TEXTMEND_NO_SPEEDUPS", "1")
+    assert evidence._load_speedups() is evidence._ascii_cap_tokens_py
+    monkeypatch.setenv("TEXTMEND_NO_SPEEDUPS", "0")
+    assert evidence._load_speedups() is (_speedups.ascii_cap_tokens if _speedups else evidence._ascii_cap_tokens_py)
 
 
 _DEFINITION = r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*"
@@ -73,7 +79,7 @@ def test_cap_tokens_in_use_edges():
 def test_c_cap_tokens_refuse_what_they_cannot_scan():
     """The C function takes an ASCII str only (``cap_tokens`` never gives it anything else)."""
     if _speedups is None:  # (not built: nothing to refuse; test_built_where_it_can_be decides)
-        assert evidence._ascii_cap_tokens is evidence._ascii_cap_tokens_py
+        assert evidence._load_speedups() is evidence._ascii_cap_tokens_py
         return
     with pytest.raises(ValueError):
         _speedups.ascii_cap_tokens("Émile")

@@ -341,22 +341,34 @@ def doc_words(ctx, text: str) -> DocWords:
 #: (``[A-Z][A-Za-z]*(?:-[A-Za-z]+)*``, written so that ``re`` runs it ~8 % faster: runs of one
 #: range each instead of a class of two, possessive, as nothing after them can fail)
 _CAP_ASCII = re.compile(r"[A-Z][a-z]*+(?:[A-Z][a-z]*+)*+(?:-[A-Za-z]++)*+")
-
-
-def _ascii_cap_tokens_py(text: str) -> set[str]:
-    """The distinct matches of ``_CAP_ASCII`` in an ASCII ``text``."""
-    return set(_CAP_ASCII.findall(text))
-
-
-try:  # the same in C, ~3x faster (optional: built when a C compiler is there; setup.py)
-    from ._speedups import ascii_cap_tokens as _ascii_cap_tokens
-except ImportError:  # pragma: no cover - depends on the build
-    _ascii_cap_tokens = _ascii_cap_tokens_py
 _CAP_UNICODE = re.compile(r"[A-Z][^\W\d_]*+(?:-[^\W\d_]++)*+")
 _CAP_OTHER = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u2000-\u206f][^\W\d_]*+(?:-[^\W\d_]++)*+")
 _NOT_LETTERS = "’‘“”—–£€…•·«»°±×\u00a0\u200b\u2022\u2032\u2033"
 #: combining marks: words with them are tokenised differently by ``re`` and ``regex``
 _MARK = regex.compile(r"\p{M}")
+
+
+def _ascii_cap_tokens_py(text: str) -> set[str]:
+    """The distinct matches of ``_CAP_ASCII`` in an ASCII ``text`` (the definition of the C
+    version, ``textmend._speedups.ascii_cap_tokens``, ~3x faster)."""
+    return set(_CAP_ASCII.findall(text))
+
+
+def _load_speedups():
+    """The C version where it was built (an optional extension: setup.py) and not turned off
+    with ``TEXTMEND_NO_SPEEDUPS=1``; else the pure-Python twin.  Same results either way."""
+    import os
+
+    if os.environ.get("TEXTMEND_NO_SPEEDUPS", "") not in ("", "0"):
+        return _ascii_cap_tokens_py
+    try:
+        from ._speedups import ascii_cap_tokens
+    except ImportError:  # no C compiler where textmend was installed
+        return _ascii_cap_tokens_py
+    return ascii_cap_tokens
+
+
+_ascii_cap_tokens = _load_speedups()
 
 
 def _ascii_view(text: str) -> str | None:
