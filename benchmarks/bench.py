@@ -563,7 +563,7 @@ def _speedups_in_use() -> str:
     """"C" when textmend's optional C module is built and in use, else "pure Python"."""
     from textmend import evidence
 
-    return "pure Python" if evidence._ascii_cap_tokens is evidence._ascii_cap_tokens_py else "C"
+    return "C" if evidence._SPEEDUPS is not None else "pure Python"
 
 
 # -- report -----------------------------------------------------------------------------

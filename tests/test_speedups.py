@@ -39,13 +39,13 @@ def test_built_where_it_can_be(monkeypatch):
     monkeypatch.delenv("TEXTMEND_NO_SPEEDUPS", raising=False)
     if _compiler_and_headers():
         assert _speedups is not None, "the C speed-ups were not built: see `pip install -e .` output"
-        assert evidence._load_speedups() is _speedups.ascii_cap_tokens
+        assert evidence._load_speedups() is _speedups
     else:
-        assert evidence._load_speedups() is evidence._ascii_cap_tokens_py
+        assert evidence._load_speedups() is None
     monkeypatch.setenv("TEXTMEND_NO_SPEEDUPS", "1")
-    assert evidence._load_speedups() is evidence._ascii_cap_tokens_py
+    assert evidence._load_speedups() is None
     monkeypatch.setenv("TEXTMEND_NO_SPEEDUPS", "0")
-    assert evidence._load_speedups() is (_speedups.ascii_cap_tokens if _speedups else evidence._ascii_cap_tokens_py)
+    assert evidence._load_speedups() is _speedups
 
 
 _DEFINITION = r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)*"
@@ -79,7 +79,7 @@ def test_cap_tokens_in_use_edges():
 def test_c_cap_tokens_refuse_what_they_cannot_scan():
     """The C function takes an ASCII str only (``cap_tokens`` never gives it anything else)."""
     if _speedups is None:  # (not built: nothing to refuse; test_built_where_it_can_be decides)
-        assert evidence._load_speedups() is evidence._ascii_cap_tokens_py
+        assert evidence._load_speedups() is None
         return
     with pytest.raises(ValueError):
         _speedups.ascii_cap_tokens("Émile")
@@ -96,3 +96,42 @@ def test_pipeline_gives_the_same_without_the_extension(monkeypatch):
     with_default = [textmend.explain(t) for t in texts]
     monkeypatch.setattr(evidence, "_ascii_cap_tokens", evidence._ascii_cap_tokens_py)
     assert [textmend.explain(t) for t in texts] == with_default
+
+
+#: text for the needle scan: ASCII and wider letters (Latin-1, BMP, astral), spaces, marks
+_NEEDLE_ALPHABET = list("AIKMaiknor -'.\n") + ["é", "Ş", "Ωm", "𝔸", "ß"]
+_needle_text = st.lists(st.sampled_from(_NEEDLE_ALPHABET), max_size=50).map("".join)
+
+
+@st.composite
+def _text_and_needles(draw):
+    text = draw(_needle_text)
+    # needles: pieces of the text (so that they are found), prefixes of each other, others
+    pieces = [text[i:j] for i, j in draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, 8)),
+                                                  max_size=8)) for j in (i + j,) if text[i:j]]
+    extra = draw(st.lists(_needle_text.filter(bool), max_size=4))
+    needles = frozenset(pieces + [p[:k] for p in pieces for k in (1, 2) if p[:k]] + extra)
+    return text, needles
+
+
+@settings(max_examples=600)
+@given(_text_and_needles(), st.booleans())
+def test_needle_hits_in_use_are_the_trie_scan(case, whole):
+    """What textmend uses (the C scan where it is built) finds what the ``re`` trie finds:
+    the longest needle at every place (``whole``: not followed by an ASCII letter)."""
+    text, needles = case
+    want = list(evidence._needle_hits_py(text, needles, whole)) if needles else []
+    assert list(evidence.needle_hits(text, needles, whole=whole)) == want
+
+
+def test_c_needle_hits_refuse_a_bad_table():
+    if _speedups is None:  # (not built: test_built_where_it_can_be decides whether it should be)
+        assert evidence._needle_hits_c is None
+        return
+    with pytest.raises(ValueError):
+        _speedups.needle_hits("Kim", {"K": ("Xi",)}, True)
+    with pytest.raises(TypeError):
+        _speedups.needle_hits("Kim", {"Ki": ("Kim",)}, True)
+    with pytest.raises(TypeError):
+        _speedups.needle_hits(b"Kim", {"K": ("Kim",)}, True)
+    assert _speedups.needle_hits("", {"K": ("Kim",)}, False) == []

@@ -355,20 +355,23 @@ def _ascii_cap_tokens_py(text: str) -> set[str]:
 
 
 def _load_speedups():
-    """The C version where it was built (an optional extension: setup.py) and not turned off
-    with ``TEXTMEND_NO_SPEEDUPS=1``; else the pure-Python twin.  Same results either way."""
+    """The optional C module where it was built (setup.py) and not turned off with
+    ``TEXTMEND_NO_SPEEDUPS=1``, else None: its pure-Python twins then run, same results."""
     import os
 
     if os.environ.get("TEXTMEND_NO_SPEEDUPS", "") not in ("", "0"):
-        return _ascii_cap_tokens_py
+        return None
     try:
-        from ._speedups import ascii_cap_tokens
+        from . import _speedups
     except ImportError:  # no C compiler where textmend was installed
-        return _ascii_cap_tokens_py
-    return ascii_cap_tokens
+        return None
+    return _speedups
 
 
-_ascii_cap_tokens = _load_speedups()
+_SPEEDUPS = _load_speedups()
+_ascii_cap_tokens = _SPEEDUPS.ascii_cap_tokens if _SPEEDUPS else _ascii_cap_tokens_py
+#: the C scan of :func:`needle_hits` (None: its twin :func:`_needle_hits_py` runs)
+_needle_hits_c = _SPEEDUPS.needle_hits if _SPEEDUPS else None
 
 
 def _ascii_view(text: str) -> str | None:
@@ -536,12 +539,13 @@ def occurrences(text: str, words, pattern) -> list[tuple[int, int, str]]:
 
 def needle_hits(text: str, needles, *, whole: bool = False):
     """``(start, needle)`` for every place of ``text`` where one of ``needles`` starts, in
-    text order, found by one ``re`` scan for all of them (:func:`_finder`), not one scan per
-    needle: for many needles in a long text.  Where several start at a place, the longest
-    (none may be empty).  With ``whole``, only needles not followed by an ASCII letter (the
-    longest such at a place): a caller after whole words is spared the places where a short
-    one only begins a longer word ("I" in "It", "Ma" in "Manchester": 44,934 hits in 4 MB of
-    news and Reuters, 12,228 of them whole).
+    text order, found by one scan for all of them, not one scan per needle: for many
+    needles in a long text.  Where several start at a place, the longest (none may be
+    empty).  With ``whole``, only needles not followed by an ASCII letter (the longest such
+    at a place): a caller after whole words is spared the places where a short one only
+    begins a longer word ("I" in "It", "Ma" in "Manchester": 44,934 hits in 4 MB of news and
+    Reuters, 12,228 of them whole).  The scan is ``textmend._speedups.needle_hits`` where
+    that was built (a table look-up per character), else :func:`_needle_hits_py`.
 
     >>> list(needle_hits("Kim Jong and Moon Jae and Kim", ["Kim ", "Moon ", "Kim"]))
     [(0, 'Kim '), (13, 'Moon '), (26, 'Kim')]
@@ -550,13 +554,30 @@ def needle_hits(text: str, needles, *, whole: bool = False):
     """
     needles = frozenset(needles)
     if not needles:
-        return
+        return iter(())
+    if _needle_hits_c is None:
+        return _needle_hits_py(text, needles, whole)
+    return iter(_needle_hits_c(text, _needle_table(needles), whole))
+
+
+def _needle_hits_py(text: str, needles: frozenset[str], whole: bool = False):
+    """:func:`needle_hits` by one ``re`` trie pattern (:func:`_finder`), searched again from
+    each place after a hit (the definition of the C version)."""
     search = _finder(needles, whole).search
     m = search(text)
     while m is not None:
         i = m.start()
         yield i, m.group()
         m = search(text, i + 1)
+
+
+@lru_cache(maxsize=64)
+def _needle_table(needles: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """First character -> the needles that open with it, longest first (for the C scan)."""
+    table: dict[str, list[str]] = {}
+    for w in needles:
+        table.setdefault(w[0], []).append(w)
+    return {c: tuple(sorted(ws, key=lambda w: (-len(w), w))) for c, ws in table.items()}
 
 
 #: a text from this long on is a long text: the names gate scans it once for all the words
