@@ -129,9 +129,12 @@ def test_c_needle_hits_refuse_a_bad_table():
         assert evidence._needle_hits_c is None
         return
     with pytest.raises(ValueError):
-        _speedups.needle_hits("Kim", {"K": ("Xi",)}, True)
+        _speedups.needle_hits("Kim", {"Ki": ("Xi",)}, True)
+    with pytest.raises(ValueError):
+        _speedups.needle_hits("Kim", {"K": ("Kim",)}, True)  # (a long needle under one character)
     with pytest.raises(TypeError):
-        _speedups.needle_hits("Kim", {"Ki": ("Kim",)}, True)
+        _speedups.needle_hits("Kim", {"Kim": ("Kim",)}, True)
     with pytest.raises(TypeError):
-        _speedups.needle_hits(b"Kim", {"K": ("Kim",)}, True)
-    assert _speedups.needle_hits("", {"K": ("Kim",)}, False) == []
+        _speedups.needle_hits(b"Kim", {"Ki": ("Kim",)}, True)
+    assert _speedups.needle_hits("", {"Ki": ("Kim",)}, False) == []
+    assert _speedups.needle_hits("Kim Ki K", {"Ki": ("Kim", "Ki"), "K": ("K",)}, True) == [(0, "Kim"), (4, "Ki"), (7, "K")]

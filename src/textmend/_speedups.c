@@ -71,20 +71,63 @@ ascii_cap_tokens(PyObject *module, PyObject *arg)
 
 /* needle_hits(text, table, whole): [(i, needle), ...] for every position i of ``text`` where
  * one of the needles starts (``whole``: and is not followed by an ASCII letter), the longest
- * such needle at each position, in text order.  ``table`` maps a first character to the
- * needles that open with it, longest first (``textmend.evidence._needle_table``).  The twin
- * is ``textmend.evidence._needle_hits_py``: one ``re`` trie pattern searched from each
- * position on, whose class of first letters ``re`` tests at every position (~8 ns each);
- * here a table look-up per position (~1 ns). */
+ * such needle at each position, in text order.  ``table`` maps the first two characters of
+ * each needle (its only one, for a needle of one character) to the needles that open with
+ * them, longest first (``textmend.evidence._needle_table``).  The twin is
+ * ``textmend.evidence._needle_hits_py``: one ``re`` trie pattern searched from each position
+ * on, whose class of first letters ``re`` tests at every position (~8 ns each); here one or
+ * two table look-ups per position, and the needles of those two characters compared. */
 typedef struct {
-    Py_UCS4 first;
-    PyObject *needles; /* tuple, borrowed from the table */
+    Py_UCS4 first, second; /* second: NO_SECOND for a needle of one character */
+    PyObject *needles;     /* tuple, borrowed from the table */
 } Bucket;
+
+#define NO_SECOND ((Py_UCS4)0xFFFFFFFF)
 
 static int
 is_ascii_letter(Py_UCS4 c)
 {
     return c < 128 && LETTER[c];
+}
+
+/* the longest needle of ``needles`` at ``i`` that qualifies (matched from character ``from``
+   on), or NULL */
+static PyObject *
+first_fit(PyObject *needles, int kind, const void *data, Py_ssize_t n, Py_ssize_t i,
+          Py_ssize_t from, int whole)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles); k++) {
+        PyObject *w = PyTuple_GET_ITEM(needles, k);
+        const Py_ssize_t m = PyUnicode_GET_LENGTH(w);
+        if (i + m > n) {
+            continue;
+        }
+        const int wkind = PyUnicode_KIND(w);
+        const void *wdata = PyUnicode_DATA(w);
+        Py_ssize_t j = from;
+        while (j < m && PyUnicode_READ(wkind, wdata, j) == PyUnicode_READ(kind, data, i + j)) {
+            j++;
+        }
+        if (j < m) {
+            continue;
+        }
+        if (whole && i + m < n && is_ascii_letter(PyUnicode_READ(kind, data, i + m))) {
+            continue;
+        }
+        return w;
+    }
+    return NULL;
+}
+
+static PyObject *
+bucket_of(const Bucket *other, Py_ssize_t n_other, Py_UCS4 first, Py_UCS4 second)
+{
+    for (Py_ssize_t b = 0; b < n_other; b++) {
+        if (other[b].first == first && other[b].second == second) {
+            return other[b].needles;
+        }
+    }
+    return NULL;
 }
 
 static PyObject *
@@ -100,36 +143,55 @@ needle_hits(PyObject *module, PyObject *args)
         return NULL;
     }
 #endif
-    /* the buckets: ASCII first characters by index, the others in a short list */
-    PyObject *ascii[128] = {NULL};
-    Py_ssize_t n_other = 0, cap = PyDict_Size(table);
+    /* the buckets: two ASCII characters by index (pairs), one by index (singles), the
+       others in a short list; ``starts`` marks the ASCII characters some needle opens with */
+    PyObject **pairs = PyMem_Calloc(128 * 128, sizeof(PyObject *));
+    Py_ssize_t cap = PyDict_Size(table);
     Bucket *other = PyMem_New(Bucket, cap > 0 ? cap : 1);
-    if (other == NULL) {
-        return PyErr_NoMemory();
+    PyObject *singles[128] = {NULL};
+    unsigned char starts[128] = {0};
+    int other_first = 0;
+    Py_ssize_t n_other = 0;
+    PyObject *out = NULL;
+    if (pairs == NULL || other == NULL) {
+        PyErr_NoMemory();
+        goto done;
     }
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(table, &pos, &key, &value)) {
-        if (!PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) != 1 || !PyTuple_Check(value)) {
-            PyMem_Free(other);
-            PyErr_SetString(PyExc_TypeError, "needle_hits() takes {character: (needle, ...)}");
-            return NULL;
+        const Py_ssize_t klen = PyUnicode_Check(key) ? PyUnicode_GET_LENGTH(key) : 0;
+        if ((klen != 1 && klen != 2) || !PyTuple_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "needle_hits() takes {one or two characters: (needle, ...)}");
+            goto done;
         }
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(value); k++) {
             PyObject *w = PyTuple_GET_ITEM(value, k);
-            if (!PyUnicode_Check(w) || PyUnicode_GET_LENGTH(w) < 1
-                    || PyUnicode_READ_CHAR(w, 0) != PyUnicode_READ_CHAR(key, 0)) {
-                PyMem_Free(other);
-                PyErr_SetString(PyExc_ValueError, "needle_hits(): a needle does not open with its key");
-                return NULL;
+            if (!PyUnicode_Check(w) || (klen == 1 ? PyUnicode_GET_LENGTH(w) != 1 : PyUnicode_GET_LENGTH(w) < 2)
+                    || PyUnicode_Tailmatch(w, key, 0, klen, -1) != 1) {
+                if (!PyErr_Occurred()) {
+                    PyErr_SetString(PyExc_ValueError, "needle_hits(): a needle does not open with its key");
+                }
+                goto done;
             }
         }
-        Py_UCS4 c = PyUnicode_READ_CHAR(key, 0);
-        if (c < 128) {
-            ascii[c] = value;
+        const Py_UCS4 c1 = PyUnicode_READ_CHAR(key, 0);
+        const Py_UCS4 c2 = klen == 2 ? PyUnicode_READ_CHAR(key, 1) : NO_SECOND;
+        if (c1 < 128) {
+            starts[c1] = 1;
         }
         else {
-            other[n_other].first = c;
+            other_first = 1;
+        }
+        if (c1 < 128 && klen == 1) {
+            singles[c1] = value;
+        }
+        else if (c1 < 128 && c2 < 128) {
+            pairs[c1 * 128 + c2] = value;
+        }
+        else {
+            other[n_other].first = c1;
+            other[n_other].second = c2;
             other[n_other].needles = value;
             n_other++;
         }
@@ -137,57 +199,42 @@ needle_hits(PyObject *module, PyObject *args)
     const int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    PyObject *out = PyList_New(0);
+    out = PyList_New(0);
     if (out == NULL) {
-        PyMem_Free(other);
-        return NULL;
+        goto done;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        PyObject *needles = NULL;
-        if (c < 128) {
-            needles = ascii[c];
-        }
-        else {
-            for (Py_ssize_t b = 0; b < n_other; b++) {
-                if (other[b].first == c) {
-                    needles = other[b].needles;
-                    break;
-                }
-            }
-        }
-        if (needles == NULL) {
+        const Py_UCS4 c1 = PyUnicode_READ(kind, data, i);
+        if (c1 < 128 ? !starts[c1] : !other_first) {
             continue;
         }
-        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles); k++) {
-            PyObject *w = PyTuple_GET_ITEM(needles, k);
-            const Py_ssize_t m = PyUnicode_GET_LENGTH(w);
-            if (i + m > n) {
-                continue;
+        PyObject *hit = NULL;
+        if (i + 1 < n) { /* the needles of two characters or more, longest first */
+            const Py_UCS4 c2 = PyUnicode_READ(kind, data, i + 1);
+            PyObject *needles = (c1 < 128 && c2 < 128) ? pairs[c1 * 128 + c2]
+                                                       : bucket_of(other, n_other, c1, c2);
+            if (needles != NULL) {
+                hit = first_fit(needles, kind, data, n, i, 2, whole);
             }
-            const int wkind = PyUnicode_KIND(w);
-            const void *wdata = PyUnicode_DATA(w);
-            Py_ssize_t j = 1;
-            while (j < m && PyUnicode_READ(wkind, wdata, j) == PyUnicode_READ(kind, data, i + j)) {
-                j++;
+        }
+        if (hit == NULL) { /* then the needle of one character */
+            PyObject *needles = c1 < 128 ? singles[c1] : bucket_of(other, n_other, c1, NO_SECOND);
+            if (needles != NULL) {
+                hit = first_fit(needles, kind, data, n, i, 1, whole);
             }
-            if (j < m) {
-                continue;
+        }
+        if (hit != NULL) {
+            PyObject *item = Py_BuildValue("(nO)", i, hit);
+            if (item == NULL || PyList_Append(out, item) < 0) {
+                Py_XDECREF(item);
+                Py_CLEAR(out);
+                goto done;
             }
-            if (whole && i + m < n && is_ascii_letter(PyUnicode_READ(kind, data, i + m))) {
-                continue;
-            }
-            PyObject *hit = Py_BuildValue("(nO)", i, w);
-            if (hit == NULL || PyList_Append(out, hit) < 0) {
-                Py_XDECREF(hit);
-                Py_DECREF(out);
-                PyMem_Free(other);
-                return NULL;
-            }
-            Py_DECREF(hit);
-            break; /* the longest that qualifies */
+            Py_DECREF(item);
         }
     }
+done:
+    PyMem_Free(pairs);
     PyMem_Free(other);
     return out;
 }
@@ -196,7 +243,8 @@ static PyMethodDef speedups_methods[] = {
     {"needle_hits", needle_hits, METH_VARARGS,
      "needle_hits(text, table, whole, /)\n--\n\n"
      "[(i, needle), ...]: the longest needle starting at each position (whole: not followed\n"
-     "by an ASCII letter); table maps a first character to its needles, longest first."},
+     "by an ASCII letter); table maps the first two characters of each needle (one, for a\n"
+     "needle of one character) to the needles that open with them, longest first."},
     {"ascii_cap_tokens", ascii_cap_tokens, METH_O,
      "ascii_cap_tokens(text, /)\n--\n\n"
      "The distinct matches of [A-Z][A-Za-z]*(?:-[A-Za-z]+)* in an ASCII str, as a set."},

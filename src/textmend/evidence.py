@@ -510,20 +510,17 @@ def occurrences(text: str, words, pattern) -> list[tuple[int, int, str]]:
     for all of them (:func:`_finder`), ``pattern`` tried only where one of them starts.
     Either way the cost is linear in the text, not a ``regex`` scan of every position."""
     if len(words) > 8 and len(text) > 20_000:  # many words in a long text: one scan
-        search, match = _finder(frozenset(words)).search, pattern.match
+        match = pattern.match
         out = []
         pos = 0
-        while True:
-            m = search(text, pos)
-            if m is None:
-                return out
-            i = m.start()
+        for i, _ in needle_hits(text, words):  # (every place where one of them starts)
+            if i < pos:
+                continue  # inside the last match
             got = match(text, i)
             if got is not None and got.group() in words:
                 out.append((i, got.end(), got.group()))
                 pos = got.end()
-            else:  # (a word may still start inside this hit)
-                pos = i + 1
+        return out
     out = []
     for w in words:
         n = len(w)
@@ -573,10 +570,11 @@ def _needle_hits_py(text: str, needles: frozenset[str], whole: bool = False):
 
 @lru_cache(maxsize=64)
 def _needle_table(needles: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    """First character -> the needles that open with it, longest first (for the C scan)."""
+    """The first two characters of each needle (the one, for a needle of one character) ->
+    the needles that open with them, longest first (for the C scan)."""
     table: dict[str, list[str]] = {}
     for w in needles:
-        table.setdefault(w[0], []).append(w)
+        table.setdefault(w[:2], []).append(w)
     return {c: tuple(sorted(ws, key=lambda w: (-len(w), w))) for c, ws in table.items()}
 
 
