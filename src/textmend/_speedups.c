@@ -18,6 +18,7 @@ static unsigned char LETTER[256]; /* A-Z a-z */
 static PyObject *
 ascii_cap_tokens(PyObject *module, PyObject *arg)
 {
+    (void)module;
     if (!PyUnicode_Check(arg)) {
         PyErr_Format(PyExc_TypeError, "ascii_cap_tokens() takes a str, not %.100s",
                      Py_TYPE(arg)->tp_name);
@@ -133,6 +134,7 @@ bucket_of(const Bucket *other, Py_ssize_t n_other, Py_UCS4 first, Py_UCS4 second
 static PyObject *
 needle_hits(PyObject *module, PyObject *args)
 {
+    (void)module;
     PyObject *text, *table;
     int whole;
     if (!PyArg_ParseTuple(args, "UO!p:needle_hits", &text, &PyDict_Type, &table, &whole)) {
@@ -257,6 +259,10 @@ static struct PyModuleDef speedups_module = {
     "Optional C speed-ups (pure-Python twins in textmend.evidence).",
     -1,
     speedups_methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 PyMODINIT_FUNC
