@@ -241,7 +241,73 @@ done:
     return out;
 }
 
+/* compound_pairs(text): re.findall(r"([A-Za-z0-9]+)-([A-Za-z]+)", text), found from the
+ * hyphens (the twin: ``textmend.rules.spacing._compounds_py``, which walks the hyphens with
+ * ``str.find`` and Python per hyphen).  A match is the run of ASCII letters and digits before
+ * a hyphen, cut at the end of the previous match, and the ASCII letters after it. */
+static int
+is_ascii_alnum(Py_UCS4 c)
+{
+    return c < 128 && (LETTER[c] || (c >= '0' && c <= '9'));
+}
+
+static PyObject *
+compound_pairs(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "compound_pairs() takes a str, not %.100s",
+                     Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(arg) < 0) {
+        return NULL;
+    }
+#endif
+    const int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0; /* where the previous match ended */
+    for (Py_ssize_t h = 1; h + 1 < n; h++) {
+        if (PyUnicode_READ(kind, data, h) != '-' || h - 1 < pos
+                || !is_ascii_alnum(PyUnicode_READ(kind, data, h - 1))
+                || !is_ascii_letter(PyUnicode_READ(kind, data, h + 1))) {
+            continue;
+        }
+        Py_ssize_t st = h - 1;
+        while (st > pos && is_ascii_alnum(PyUnicode_READ(kind, data, st - 1))) {
+            st--;
+        }
+        Py_ssize_t e = h + 1;
+        while (e < n && is_ascii_letter(PyUnicode_READ(kind, data, e))) {
+            e++;
+        }
+        PyObject *left = PyUnicode_Substring(arg, st, h);
+        PyObject *right = left ? PyUnicode_Substring(arg, h + 1, e) : NULL;
+        PyObject *pair = right ? PyTuple_Pack(2, left, right) : NULL;
+        Py_XDECREF(left);
+        Py_XDECREF(right);
+        if (pair == NULL || PyList_Append(out, pair) < 0) {
+            Py_XDECREF(pair);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(pair);
+        pos = e;
+        h = e - 1; /* (the loop goes on from e) */
+    }
+    return out;
+}
+
 static PyMethodDef speedups_methods[] = {
+    {"compound_pairs", compound_pairs, METH_O,
+     "compound_pairs(text, /)\n--\n\n"
+     "re.findall(r\"([A-Za-z0-9]+)-([A-Za-z]+)\", text), found from the hyphens."},
     {"needle_hits", needle_hits, METH_VARARGS,
      "needle_hits(text, table, whole, /)\n--\n\n"
      "[(i, needle), ...]: the longest needle starting at each position (whole: not followed\n"
