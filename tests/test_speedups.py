@@ -85,6 +85,9 @@ def test_c_cap_tokens_refuse_what_they_cannot_scan():
         _speedups.ascii_cap_tokens("Émile")
     with pytest.raises(TypeError):
         _speedups.ascii_cap_tokens(b"Xi")
+    with pytest.raises(TypeError):
+        _speedups.compound_pairs(b"well-known")
+    assert _speedups.compound_pairs("") == []
 
 
 def test_pipeline_gives_the_same_without_the_extension(monkeypatch):

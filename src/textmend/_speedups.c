@@ -15,20 +15,29 @@
 static unsigned char UPPER[256];  /* A-Z */
 static unsigned char LETTER[256]; /* A-Z a-z */
 
+/* 0 when ``arg`` is a str ready to be read (its kind and data set), else -1 with an error */
+static int
+ready_str(PyObject *arg, const char *name)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "%s() takes a str, not %.100s", name, Py_TYPE(arg)->tp_name);
+        return -1;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(arg) < 0) {
+        return -1;
+    }
+#endif
+    return 0;
+}
+
 static PyObject *
 ascii_cap_tokens(PyObject *module, PyObject *arg)
 {
     (void)module;
-    if (!PyUnicode_Check(arg)) {
-        PyErr_Format(PyExc_TypeError, "ascii_cap_tokens() takes a str, not %.100s",
-                     Py_TYPE(arg)->tp_name);
+    if (ready_str(arg, "ascii_cap_tokens") < 0) {
         return NULL;
     }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(arg) < 0) {
-        return NULL;
-    }
-#endif
     if (!PyUnicode_IS_ASCII(arg)) {
         PyErr_SetString(PyExc_ValueError, "ascii_cap_tokens() takes an ASCII str");
         return NULL;
@@ -137,14 +146,10 @@ needle_hits(PyObject *module, PyObject *args)
     (void)module;
     PyObject *text, *table;
     int whole;
-    if (!PyArg_ParseTuple(args, "UO!p:needle_hits", &text, &PyDict_Type, &table, &whole)) {
+    if (!PyArg_ParseTuple(args, "UO!p:needle_hits", &text, &PyDict_Type, &table, &whole)
+            || ready_str(text, "needle_hits") < 0) {
         return NULL;
     }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(text) < 0) {
-        return NULL;
-    }
-#endif
     /* the buckets: two ASCII characters by index (pairs), one by index (singles), the
        others in a short list; ``starts`` marks the ASCII characters some needle opens with */
     PyObject **pairs = PyMem_Calloc(128 * 128, sizeof(PyObject *));
@@ -255,16 +260,9 @@ static PyObject *
 compound_pairs(PyObject *module, PyObject *arg)
 {
     (void)module;
-    if (!PyUnicode_Check(arg)) {
-        PyErr_Format(PyExc_TypeError, "compound_pairs() takes a str, not %.100s",
-                     Py_TYPE(arg)->tp_name);
+    if (ready_str(arg, "compound_pairs") < 0) {
         return NULL;
     }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(arg) < 0) {
-        return NULL;
-    }
-#endif
     const int kind = PyUnicode_KIND(arg);
     const void *data = PyUnicode_DATA(arg);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
