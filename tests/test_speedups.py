@@ -5,6 +5,7 @@ could not be built (no C compiler), so both are tested here wherever the suite r
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sysconfig
@@ -28,7 +29,9 @@ _ASCII = st.text(alphabet=st.sampled_from(list("ABXZabxz--09' \n\t.,;\x00\x7f@[`
 
 
 def _compiler_and_headers() -> bool:
-    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    """Could the install have built the extension here (the compiler setuptools uses: ``$CC``,
+    else Python's own; and Python's headers)?"""
+    cc = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]
     return shutil.which(cc) is not None and Path(sysconfig.get_paths()["include"], "Python.h").exists()
 
 
@@ -37,11 +40,11 @@ def test_built_where_it_can_be(monkeypatch):
     and textmend uses it (unless ``TEXTMEND_NO_SPEEDUPS`` turns it off); elsewhere textmend
     uses the pure-Python twin."""
     monkeypatch.delenv("TEXTMEND_NO_SPEEDUPS", raising=False)
-    if _compiler_and_headers():
-        assert _speedups is not None, "the C speed-ups were not built: see `pip install -e .` output"
-        assert evidence._load_speedups() is _speedups
-    else:
+    if _speedups is None:
+        assert not _compiler_and_headers(), "the C speed-ups were not built: see `pip install -e .` output"
         assert evidence._load_speedups() is None
+    else:
+        assert evidence._load_speedups() is _speedups
     monkeypatch.setenv("TEXTMEND_NO_SPEEDUPS", "1")
     assert evidence._load_speedups() is None
     monkeypatch.setenv("TEXTMEND_NO_SPEEDUPS", "0")
