@@ -369,9 +369,18 @@ def _load_speedups():
 
 
 _SPEEDUPS = _load_speedups()
-_ascii_cap_tokens = _SPEEDUPS.ascii_cap_tokens if _SPEEDUPS else _ascii_cap_tokens_py
+
+
+def speedup(name: str, twin):
+    """The C function ``name`` of the optional module where it is in use, else ``twin`` (the
+    pure-Python definition, or None for a caller that wraps the C call itself).  Each module
+    picks its functions once, at import."""
+    return getattr(_SPEEDUPS, name) if _SPEEDUPS is not None else twin
+
+
+_ascii_cap_tokens = speedup("ascii_cap_tokens", _ascii_cap_tokens_py)
 #: the C scan of :func:`needle_hits` (None: its twin :func:`_needle_hits_py` runs)
-_needle_hits_c = _SPEEDUPS.needle_hits if _SPEEDUPS else None
+_needle_hits_c = speedup("needle_hits", None)
 
 
 def _ascii_view(text: str) -> str | None:
@@ -551,10 +560,10 @@ def needle_hits(text: str, needles, *, whole: bool = False):
     """
     needles = frozenset(needles)
     if not needles:
-        return iter(())
+        return ()
     if _needle_hits_c is None:
         return _needle_hits_py(text, needles, whole)
-    return iter(_needle_hits_c(text, _needle_table(needles), whole))
+    return _needle_hits_c(text, _needle_table(needles), whole)
 
 
 def _needle_hits_py(text: str, needles: frozenset[str], whole: bool = False):

@@ -26,12 +26,9 @@ from __future__ import annotations
 import re
 
 from ..edits import Edit
-from ..evidence import _SPEEDUPS
+from ..evidence import speedup
 from ..protect import LanguageGuard, LineIndex
 from .base import Context, Rule
-
-#: the C version of :func:`_compounds_py` (None: not built, or turned off)
-_compound_pairs_c = _SPEEDUPS.compound_pairs if _SPEEDUPS else None
 
 RULE_ORDER = ("TM201", "TM202", "TM203", "TM204", "TM205")
 
@@ -122,12 +119,6 @@ def _right_token(text: str, start: int) -> str | None:
 _LETTERS = re.compile(r"[A-Za-z]+")
 
 
-def _compounds(text: str) -> list[tuple[str, str]]:
-    """``re.findall(r"([A-Za-z0-9]+)-([A-Za-z]+)", text)``, found from the hyphens: in C
-    (``textmend._speedups.compound_pairs``) where it was built, else :func:`_compounds_py`."""
-    return _compound_pairs_c(text) if _compound_pairs_c is not None else _compounds_py(text)
-
-
 def _compounds_py(text: str) -> list[tuple[str, str]]:
     """``re.findall(r"([A-Za-z0-9]+)-([A-Za-z]+)", text)``, found from the hyphens.
 
@@ -161,6 +152,10 @@ def _compounds_py(text: str) -> list[tuple[str, str]]:
         else:
             h = find("-", h + 1)
     return out
+
+
+#: :func:`_compounds_py` in C (``textmend._speedups.compound_pairs``) where it is in use
+_compounds = speedup("compound_pairs", _compounds_py)
 
 
 class HyphenSpacing(Rule):
